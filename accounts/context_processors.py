@@ -1,0 +1,29 @@
+"""Navigation entries the signed-in user may open, computed from the access rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from accounts.access import can
+
+NAV = [
+    ("workbench.view", "工作台", "workbench"),
+    ("org.read", "机关与科室", "org:agency_list"),
+    ("calendar.manage", "工作日历", "core:calendar"),
+    ("accounts.manage", "账号与角色", "accounts:user_list"),
+    ("audit.read", "审计日志", "audit:event_list"),
+]
+
+
+def access(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = []
+    for capability, label, url_name in NAV:
+        if can(user, capability):
+            items.append({"label": label, "url": reverse(url_name), "name": url_name})
+    return {"nav_items": items}

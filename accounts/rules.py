@@ -1,0 +1,83 @@
+"""Access rules: which role may do what, over which agencies, and the login policy numbers.
+
+Every view and API endpoint asks ``accounts.access`` (which uses these rules); nothing else decides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from accounts.models import Role
+
+# 等保三级 (GB/T 22239-2019 8.1.4.1 身份鉴别): complexity, failure handling, idle timeout.
+PASSWORD_MIN_LENGTH = 8
+PASSWORD_MIN_CLASSES = 3
+LOGIN_FAILURE_LIMIT = 5
+LOCKOUT_MINUTES = 15
+IDLE_TIMEOUT_MINUTES = 30
+
+# 三员分立 (GB/T 22239-2019 8.1.4.2 访问控制: 授予管理用户所需的最小权限，实现管理用户的权限分离).
+ADMIN_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
+BUSINESS_ROLES = frozenset(set(Role) - ADMIN_ROLES)
+
+
+def password_character_classes(password: str) -> int:
+    """How many of upper case, lower case, digits and other characters the password uses."""
+    classes = [
+        any(c.isupper() for c in password),
+        any(c.islower() for c in password),
+        any(c.isdigit() for c in password),
+        any(not c.isalnum() for c in password),
+    ]
+    return sum(classes)
+
+
+def role_conflicts(roles: Iterable[str]) -> list[str]:
+    """Why a set of roles may not be held together (三员分立), or an empty list.
+
+    A 系统管理员, 安全管理员 or 审计管理员 holds that one role only: no second admin role and no business role,
+    so that no one both runs the system and reads case content, or both grants roles and audits them.
+    """
+    chosen = set(roles)
+    admin = chosen & ADMIN_ROLES
+    problems = []
+    if len(admin) > 1:
+        labels = "、".join(Role(r).label for r in sorted(admin))
+        problems.append(f"三员分立：{labels}不得由同一人兼任")
+    if admin and chosen & BUSINESS_ROLES:
+        problems.append(f"三员分立：{Role(next(iter(sorted(admin)))).label}不得同时担任业务角色")
+    return problems
+
+
+# Capabilities. Scope "own": the user's agency only. Scope "supervised": every agency that the user's agency
+# supervises (《行政执法监督条例》第六条), or its own where it supervises none.
+OWN = "own"
+SUPERVISED = "supervised"
+PLATFORM = "platform"
+
+CAPABILITIES: dict[str, tuple[frozenset[str], str, str]] = {
+    # capability: (roles, scope, description)
+    "workbench.view": (frozenset(Role), OWN, "打开工作台"),
+    "case.read": (
+        frozenset(
+            {Role.OFFICER, Role.DEPT_HEAD, Role.REVIEWER, Role.DEPUTY_LEADER, Role.PRINCIPAL, Role.PUBLICITY_REVIEWER}
+        ),
+        OWN,
+        "查阅本机关执法案件",
+    ),
+    "supervision.read": (frozenset({Role.SUPERVISOR, Role.PRINCIPAL, Role.DEPUTY_LEADER}), SUPERVISED, "监督查阅"),
+    "org.read": (frozenset(set(Role) - {Role.AUDITOR}), SUPERVISED, "查阅机关与科室"),
+    "org.manage": (frozenset({Role.SYSADMIN}), SUPERVISED, "维护机关、科室与领导小组"),
+    "calendar.manage": (frozenset({Role.SYSADMIN}), PLATFORM, "维护工作日历"),
+    "accounts.manage": (frozenset({Role.SECADMIN}), SUPERVISED, "管理账号与角色"),
+    "audit.read": (frozenset({Role.AUDITOR}), SUPERVISED, "查阅审计日志"),
+}
+
+
+def has_capability(roles: Iterable[str], capability: str) -> bool:
+    allowed, _scope, _ = CAPABILITIES[capability]
+    return bool(set(roles) & allowed)
+
+
+def capability_scope(capability: str) -> str:
+    return CAPABILITIES[capability][1]

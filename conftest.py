@@ -1,0 +1,54 @@
+"""Shared fixtures: the 玉溪 tenancy and named personas.
+
+Personas (all with password ``demo.DEMO_PASSWORD``): 张三 zhangsan 执法人员 and 李四 lisi 法制审核员 at the
+市司法局; 王五 wangwu at 红塔区司法局 (must not see city cases); one user per role at the 市司法局 and a few at
+红塔区 — see org/demo.py.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM then refuses to run there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def yuxi(db):
+    """The 玉溪 structure and demo users; returns the 市司法局."""
+    from org import demo
+
+    bureau = demo.load_structure()
+    demo.load_users()
+    return bureau
+
+
+@pytest.fixture
+def persona(yuxi):
+    """Look up a demo user by username: ``persona("zhangsan")``."""
+    from accounts.models import User
+
+    def get(username: str) -> User:
+        return User.objects.select_related("agency__region").get(username=username)
+
+    return get
+
+
+@pytest.fixture
+def login(client, persona):
+    """A Django test client signed in as the named persona."""
+
+    def as_user(username: str):
+        client.force_login(persona(username))
+        return client
+
+    return as_user
+
+
+@pytest.fixture
+def password():
+    from org.demo import DEMO_PASSWORD
+
+    return DEMO_PASSWORD

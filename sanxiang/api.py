@@ -1,0 +1,59 @@
+"""The JSON API under /api/v1/ (django-ninja; OpenAPI at /api/v1/openapi.json).
+
+Everything the UI can do, the API can do. Staff authenticate with a bearer token (POST /api/v1/auth/token)
+or the browser session; /api/v1/public/ is open data.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI, Schema
+
+from accounts.api import TokenAuth, router as accounts_router, session_auth
+from audit.api import router as audit_router
+from core.api import router as core_router
+from core.errors import SanxiangError
+from org.api import router as org_router
+
+api = NinjaAPI(
+    title="三项 行政执法三项制度与监督平台 API",
+    version="1",
+    description="行政执法公示、全过程记录、法制审核与执法监督。工作人员使用 Bearer 令牌或浏览器会话认证。",
+    urls_namespace="api",
+    auth=[TokenAuth(), session_auth],
+)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"code": "forbidden", "message": str(exc) or "无权访问"}, status=403)
+
+
+@api.exception_handler(SanxiangError)
+def rule_refused(request: HttpRequest, exc: SanxiangError) -> HttpResponse:
+    status = 403 if exc.code == "forbidden" else 400
+    return api.create_response(request, exc.as_dict(), status=status)
+
+
+class Health(Schema):
+    status: str
+    database: str
+
+
+@api.get("/health", auth=None, response={200: Health, 503: Health}, tags=["系统"], summary="健康检查（含数据库）")
+def health(request: HttpRequest) -> tuple[int, dict[str, str]]:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        return 503, {"status": "error", "database": "unavailable"}
+    return 200, {"status": "ok", "database": connection.vendor}
+
+
+api.add_router("/auth", accounts_router)
+api.add_router("/calendar", core_router)
+api.add_router("/org", org_router)
+api.add_router("/audit", audit_router)

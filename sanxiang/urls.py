@@ -1,0 +1,14 @@
+from django.urls import include, path
+
+from sanxiang.api import api
+from sanxiang.views import workbench
+
+urlpatterns = [
+    path("", include("publicity.urls")),
+    path("workbench/", workbench, name="workbench"),
+    path("accounts/", include("accounts.urls")),
+    path("manage/", include("org.urls")),
+    path("manage/calendar/", include("core.urls")),
+    path("audit/", include("audit.urls")),
+    path("api/v1/", api.urls),
+]
