@@ -15,6 +15,13 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def pytest_configure(config):
+    """Tests hash demo passwords with MD5: PBKDF2's 1M rounds would cost seconds per fixture (tests only)."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def yuxi(db):
     """The 玉溪 structure and demo users; returns the 市司法局."""

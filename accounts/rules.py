@@ -22,12 +22,12 @@ BUSINESS_ROLES = frozenset(set(Role) - ADMIN_ROLES)
 
 
 def password_character_classes(password: str) -> int:
-    """How many of upper case, lower case, digits and other characters the password uses."""
+    """How many of A–Z, a–z, 0–9 and other characters (punctuation, 汉字…) the password uses."""
     classes = [
-        any(c.isupper() for c in password),
-        any(c.islower() for c in password),
-        any(c.isdigit() for c in password),
-        any(not c.isalnum() for c in password),
+        any("A" <= c <= "Z" for c in password),
+        any("a" <= c <= "z" for c in password),
+        any("0" <= c <= "9" for c in password),
+        any(not ("A" <= c <= "Z" or "a" <= c <= "z" or "0" <= c <= "9") for c in password),
     ]
     return sum(classes)
 

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.views import LoginView
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -151,9 +151,10 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access("accounts.manage")
-@require_POST
 def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     user = scoped_get(request.user, "accounts.manage", User.objects.all(), pk=pk)
+    if request.method != "POST":  # after the scope check, so an outsider learns nothing but 403
+        return HttpResponseNotAllowed(["POST"])
     removed = actions.unlock(request.user, user, ip=client_ip(request))  # type: ignore[arg-type]
     messages.success(request, f"已解除 {user.full_name} 的登录锁定（清除 {removed} 条失败记录）。")
     return redirect("accounts:user_list")

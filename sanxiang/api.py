@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Schema, Status
 
 from accounts.api import TokenAuth, router as accounts_router, session_auth
 from audit.api import router as audit_router
@@ -43,14 +43,14 @@ class Health(Schema):
 
 
 @api.get("/health", auth=None, response={200: Health, 503: Health}, tags=["系统"], summary="健康检查（含数据库）")
-def health(request: HttpRequest) -> tuple[int, dict[str, str]]:
+def health(request: HttpRequest) -> Status:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:
-        return 503, {"status": "error", "database": "unavailable"}
-    return 200, {"status": "ok", "database": connection.vendor}
+        return Status(503, {"status": "error", "database": "unavailable"})
+    return Status(200, {"status": "ok", "database": connection.vendor})
 
 
 api.add_router("/auth", accounts_router)
