@@ -23,6 +23,9 @@ class ChainHead(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "审计链头"
 
+    def __str__(self) -> str:
+        return f"{self.chain} 共 {self.count} 条"
+
 
 class AuditEvent(models.Model):
     chain = models.CharField("链", max_length=32)
@@ -31,7 +34,12 @@ class AuditEvent(models.Model):
         "core.Agency", verbose_name="机关", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     role = models.CharField("角色", max_length=120, blank=True)
     ip = models.CharField("IP 地址", max_length=45, blank=True)
@@ -65,9 +73,17 @@ class Checkpoint(models.Model):
     head_hash = models.CharField("链头哈希", max_length=64)
     created_at = models.DateTimeField("时间", auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     class Meta:
         verbose_name = verbose_name_plural = "审计检查点"
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.chain} 第 {self.count} 条 {self.head_hash[:12]}…"
