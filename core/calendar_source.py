@@ -28,7 +28,13 @@ NAMES_ZH = {
     "Mid-autumn Festival": "中秋节",
     "Anti-Fascist 70th Day": "抗战胜利70周年纪念日",
 }
-KIND_BY_LABEL = {"法定节假日": "holiday", "节假日": "holiday", "放假": "holiday", "调休上班日": "workday", "上班": "workday"}
+KIND_BY_LABEL = {
+    "法定节假日": "holiday",
+    "节假日": "holiday",
+    "放假": "holiday",
+    "调休上班日": "workday",
+    "上班": "workday",
+}
 
 
 @dataclass(frozen=True)
@@ -64,7 +70,9 @@ def parse_csv(data: bytes, year: int) -> list[Entry]:
         try:
             text = data.decode("gb18030")
         except UnicodeDecodeError as exc:
-            raise ValidationFailed(["文件：无法识别的编码，请保存为 UTF-8 或 GB18030 的 CSV 文件"], field="file") from exc
+            raise ValidationFailed(
+                ["文件：无法识别的编码，请保存为 UTF-8 或 GB18030 的 CSV 文件"], field="file"
+            ) from exc
     reader = csv.reader(io.StringIO(text))
     rows = list(reader)
     errors: list[str] = []

@@ -10,7 +10,9 @@ import hashlib
 GENESIS = "0" * 64
 
 if "sm3" not in hashlib.algorithms_available:  # pragma: no cover - depends on the OpenSSL build
-    raise ImportError("当前 Python 所链接的 OpenSSL 不支持 SM3 算法（GB/T 32905-2016），请使用 OpenSSL ≥ 1.1.1。")
+    raise ImportError(
+        "当前 Python 所链接的 OpenSSL 不支持 SM3 算法（GB/T 32905-2016），请使用 OpenSSL ≥ 1.1.1。"
+    )
 
 
 def sm3(data: bytes) -> str:

@@ -20,7 +20,12 @@ class Region(models.Model):
     full_name = models.CharField("全称", max_length=80)
     level = models.CharField("层级", max_length=12, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", verbose_name="上级区划", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name="上级区划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     sort = models.PositiveIntegerField("排序", default=0)
 
@@ -35,12 +40,19 @@ class Region(models.Model):
 class Agency(models.Model):
     """An enforcement body (执法机关). The tenant of every record of enforcement."""
 
-    region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="agencies")
+    region = models.ForeignKey(
+        Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="agencies"
+    )
     name = models.CharField("机关名称", max_length=80, unique=True)
     short_name = models.CharField(
-        "文书简称", max_length=8, unique=True, help_text="用于文书编号，如“玉司”“红司”，见 regulations.md §4.4"
+        "文书简称",
+        max_length=8,
+        unique=True,
+        help_text="用于文书编号，如“玉司”“红司”，见 regulations.md §4.4",
     )
-    sector = models.CharField("执法领域", max_length=40, blank=True, help_text="如：司法行政、市场监管、生态环境")
+    sector = models.CharField(
+        "执法领域", max_length=40, blank=True, help_text="如：司法行政、市场监管、生态环境"
+    )
     is_supervision_body = models.BooleanField(
         "行政执法监督机构",
         default=False,

@@ -1,3 +1,5 @@
+"""The working-day calendar pages, mounted at /manage/calendar/."""
+
 from django.urls import path
 
 from core import views
@@ -5,4 +7,8 @@ from core import views
 app_name = "core"
 urlpatterns = [
     path("", views.calendar, name="calendar"),
+    path("day/", views.holiday_edit, name="holiday_edit"),
+    path("day/<str:day>/delete/", views.holiday_delete, name="holiday_delete"),
+    path("import/", views.import_csv, name="import_csv"),
+    path("template.csv", views.csv_template, name="csv_template"),
 ]

@@ -11,7 +11,7 @@ from django.db.backends.postgresql import base, creation
 
 class DatabaseCreation(creation.DatabaseCreation):
     def _get_database_create_suffix(self, encoding=None, template=None):
-        suffix = super()._get_database_create_suffix(encoding=encoding, template=template)
+        suffix = super()._get_database_create_suffix(encoding=encoding, template=template)  # type: ignore[misc]
         return f"{suffix} LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
 
 
