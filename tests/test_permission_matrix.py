@@ -14,9 +14,24 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 STAFF = [
-    "zhangsan", "zhaoliu", "kezhang", "lisi", "fenguan", "juzhang", "jiandu", "gongshi", "sysadmin", "secadmin",
-    "auditor", "wangwu", "hongta_kezhang", "hongta_jiandu", "hongta_sysadmin", "hongta_secadmin", "shijianju",
-]  # fmt: skip
+    "zhangsan",
+    "zhaoliu",
+    "kezhang",
+    "lisi",
+    "fenguan",
+    "juzhang",
+    "jiandu",
+    "gongshi",
+    "sysadmin",
+    "secadmin",
+    "auditor",
+    "wangwu",
+    "hongta_kezhang",
+    "hongta_jiandu",
+    "hongta_sysadmin",
+    "hongta_secadmin",
+    "shijianju",
+]
 EVERYONE = frozenset(STAFF)
 NOT_AUDITOR = EVERYONE - {"auditor"}
 # Who may read org data of 红塔区司法局: the 市司法局 (supervises it) and 红塔区's own staff; not 市场监管.
@@ -100,10 +115,14 @@ MATRIX: dict[str, Rule] = {
     "api:holidays": api(EVERYONE, kwargs={"?": "year=2026"}),
     "api:agencies": api(NOT_AUDITOR),
     "api:departments": api(SEE_HONGTA, kwargs={"agency_id": "agency:红司"}),
-    "api:create_agency": api(CITY_SYSADMIN, post_only=True, skip_reason="same path as api:agencies; tested in org/tests"),
+    "api:create_agency": api(
+        CITY_SYSADMIN, post_only=True, skip_reason="same path as api:agencies; tested in org/tests"
+    ),
     "api:events": api({"auditor"}),
     "api:checkpoints": api({"auditor"}),
-    "api:create_checkpoint": api({"auditor"}, post_only=True, skip_reason="same path as api:checkpoints; tested in audit/tests"),
+    "api:create_checkpoint": api(
+        {"auditor"}, post_only=True, skip_reason="same path as api:checkpoints; tested in audit/tests"
+    ),
 }
 
 
@@ -131,9 +150,12 @@ def test_every_url_is_in_the_matrix() -> None:
 def test_every_view_declares_its_access() -> None:
     """HTML views carry an access marker set by accounts.access (public, login or a capability)."""
     undeclared = [
-        name for name, _route, callback in all_urls()
-        if not name.startswith("api:") and not hasattr(callback, "access") and not hasattr(getattr(callback, "view_class", None), "access")
-    ]  # fmt: skip
+        name
+        for name, _route, callback in all_urls()
+        if not name.startswith("api:")
+        and not hasattr(callback, "access")
+        and not hasattr(getattr(callback, "view_class", None), "access")
+    ]
     assert not undeclared, f"views without @access/@public/@login_only: {undeclared}"
 
 

@@ -1,0 +1,1 @@
+"""Browser tests: Playwright (Python, sync API) driving Debian's headless /usr/bin/chromium."""
