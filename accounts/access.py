@@ -9,17 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 from accounts import rules
 from core import tenancy
 
-F = TypeVar("F", bound=Callable[..., HttpResponse])
+type View = Callable[..., HttpResponseBase]
 
 
 def agency_scope(user: Any, capability: str) -> set[int]:
@@ -63,7 +64,9 @@ def can(user: Any, capability: str, agency_id: int | None = None) -> bool:
 
 def denied_message(capability: str) -> str:
     roles = "、".join(rules.Role(r).label for r in sorted(rules.CAPABILITIES[capability][0]))
-    return f"无权{rules.CAPABILITIES[capability][2]}：需要以下角色之一（{roles}），且对象属于您有权管理的机关。"
+    return (
+        f"无权{rules.CAPABILITIES[capability][2]}：需要以下角色之一（{roles}），且对象属于您有权管理的机关。"
+    )
 
 
 def require(user: Any, capability: str, agency_id: int | None = None) -> None:
@@ -71,12 +74,12 @@ def require(user: Any, capability: str, agency_id: int | None = None) -> None:
         raise PermissionDenied(denied_message(capability))
 
 
-def access(capability: str) -> Callable[[F], F]:
+def access[F: View](capability: str) -> Callable[[F], F]:
     """Decorate a view: login required, then ``capability`` over at least one agency."""
 
     def decorator(view: F) -> F:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             require(request.user, capability)
@@ -88,17 +91,17 @@ def access(capability: str) -> Callable[[F], F]:
     return decorator
 
 
-def public(view: F) -> F:
+def public[F: View](view: F) -> F:
     """Mark a view as open to the public (it must read only published, redacted records)."""
     view.access = "public"  # type: ignore[attr-defined]
     return view
 
 
-def login_only(view: F) -> F:
+def login_only[F: View](view: F) -> F:
     """A view any signed-in user may open about themselves (password change, own tokens)."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         return view(request, *args, **kwargs)
@@ -107,21 +110,22 @@ def login_only(view: F) -> F:
     return wrapped  # type: ignore[return-value]
 
 
-M = TypeVar("M", bound=Model)
-
-
-def scoped(user: Any, capability: str, queryset: QuerySet[M], agency_field: str = "agency_id") -> QuerySet[M]:
+def scoped[M: Model](
+    user: Any, capability: str, queryset: QuerySet[M], agency_field: str = "agency_id"
+) -> QuerySet[M]:
     """Filter ``queryset`` to the agencies where ``user`` holds ``capability``."""
     return queryset.filter(**{f"{agency_field}__in": agency_scope(user, capability)})
 
 
-def scoped_get(user: Any, capability: str, queryset: QuerySet[M], agency_field: str = "agency_id", **lookup: Any) -> M:
+def scoped_get[M: Model](
+    user: Any, capability: str, queryset: QuerySet[M], agency_field: str = "agency_id", **lookup: Any
+) -> M:
     """Fetch one object the user may act on; 404 when it does not exist, 403 when it is out of scope."""
     from django.http import Http404
 
     try:
         obj = queryset.get(**lookup)
-    except queryset.model.DoesNotExist as exc:
+    except ObjectDoesNotExist as exc:
         raise Http404("对象不存在") from exc
     value: Any = obj
     for part in agency_field.split("__"):

@@ -58,7 +58,12 @@ def create_user(
     if User.objects.filter(username=username).exists():
         raise SanxiangError(f"用户名：{username} 已被使用", field="username")
     user = User(
-        username=username, full_name=full_name, agency_id=agency_id, department=department, title=title, phone=phone
+        username=username,
+        full_name=full_name,
+        agency_id=agency_id,
+        department=department,
+        title=title,
+        phone=phone,
     )
     _check_password(password, user)
     user.set_password(password)
@@ -149,5 +154,12 @@ def unlock(actor: User, user: User, ip: str = "") -> int:
     require(actor, "accounts.manage", user.agency_id)
     with transaction.atomic():
         removed = reset(username=user.username)
-        record("accounts.unlocked", actor=actor, agency_id=user.agency_id, obj=user, ip=ip, payload={"removed": removed})
+        record(
+            "accounts.unlocked",
+            actor=actor,
+            agency_id=user.agency_id,
+            obj=user,
+            ip=ip,
+            payload={"removed": removed},
+        )
     return removed

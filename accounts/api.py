@@ -67,18 +67,30 @@ class MeOut(Schema):
     role_labels: list[str]
 
 
-@router.post("/token", auth=None, response={200: TokenOut, 401: Error, 403: Error}, summary="以用户名和密码换取令牌")
+@router.post(
+    "/token", auth=None, response={200: TokenOut, 401: Error, 403: Error}, summary="以用户名和密码换取令牌"
+)
 def issue_token(request: HttpRequest, data: TokenIn) -> Status:
     """Login policy applies as for the web form: 5 failures lock the account for 15 minutes."""
     user = authenticate(request, username=data.username, password=data.password)
     if getattr(request, "axes_locked_out", False):
-        return Status(403, {"code": "locked", "message": "连续登录失败 5 次，账号已锁定 15 分钟，请稍后再试。", "field": "username"})
+        return Status(
+            403,
+            {
+                "code": "locked",
+                "message": "连续登录失败 5 次，账号已锁定 15 分钟，请稍后再试。",
+                "field": "username",
+            },
+        )
     if user is None:
         return Status(401, {"code": "bad_credentials", "message": "用户名或密码错误。", "field": "password"})
     raw = secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
-            user=user, key_hash=ApiToken.digest(raw), prefix=raw[:8], expires_at=timezone.now() + TOKEN_LIFETIME
+            user=user,
+            key_hash=ApiToken.digest(raw),
+            prefix=raw[:8],
+            expires_at=timezone.now() + TOKEN_LIFETIME,
         )
         record("auth.token_issued", actor=user, obj=token, ip=client_ip(request))
     return Status(200, {"token": raw, "expires_at": token.expires_at})

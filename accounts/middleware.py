@@ -24,7 +24,10 @@ class IdleTimeoutMiddleware:
             if last is not None and now - float(last) > IDLE_TIMEOUT_MINUTES * 60:
                 request._logout_reason = "idle_timeout"  # type: ignore[attr-defined]
                 logout(request)
-                messages.info(request, f"您已超过 {IDLE_TIMEOUT_MINUTES} 分钟未操作，为保护数据安全已自动退出，请重新登录。")
+                messages.info(
+                    request,
+                    f"您已超过 {IDLE_TIMEOUT_MINUTES} 分钟未操作，为保护数据安全已自动退出，请重新登录。",
+                )
             else:
                 request.session["last_seen"] = now
         return self.get_response(request)

@@ -26,10 +26,20 @@ class User(AbstractUser):
 
     full_name = models.CharField("姓名", max_length=40)
     agency = models.ForeignKey(
-        "core.Agency", verbose_name="所属机关", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+        "core.Agency",
+        verbose_name="所属机关",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
     )
     department = models.ForeignKey(
-        "org.Department", verbose_name="所在科室", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+        "org.Department",
+        verbose_name="所在科室",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
     )
     title = models.CharField("职务", max_length=40, blank=True)
     phone = models.CharField("联系电话", max_length=20, blank=True)
@@ -80,6 +90,9 @@ class ApiToken(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "API 令牌"
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.prefix}…"
 
     @staticmethod
     def digest(raw: str) -> str:

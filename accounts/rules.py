@@ -60,12 +60,23 @@ CAPABILITIES: dict[str, tuple[frozenset[str], str, str]] = {
     "workbench.view": (frozenset(Role), OWN, "打开工作台"),
     "case.read": (
         frozenset(
-            {Role.OFFICER, Role.DEPT_HEAD, Role.REVIEWER, Role.DEPUTY_LEADER, Role.PRINCIPAL, Role.PUBLICITY_REVIEWER}
+            {
+                Role.OFFICER,
+                Role.DEPT_HEAD,
+                Role.REVIEWER,
+                Role.DEPUTY_LEADER,
+                Role.PRINCIPAL,
+                Role.PUBLICITY_REVIEWER,
+            }
         ),
         OWN,
         "查阅本机关执法案件",
     ),
-    "supervision.read": (frozenset({Role.SUPERVISOR, Role.PRINCIPAL, Role.DEPUTY_LEADER}), SUPERVISED, "监督查阅"),
+    "supervision.read": (
+        frozenset({Role.SUPERVISOR, Role.PRINCIPAL, Role.DEPUTY_LEADER}),
+        SUPERVISED,
+        "监督查阅",
+    ),
     "org.read": (frozenset(set(Role) - {Role.AUDITOR}), SUPERVISED, "查阅机关与科室"),
     "org.manage": (frozenset({Role.SYSADMIN}), SUPERVISED, "维护机关、科室与领导小组"),
     "calendar.manage": (frozenset({Role.SYSADMIN}), PLATFORM, "维护工作日历"),

@@ -17,7 +17,8 @@ from accounts.access import access, agency_scope, login_only, public, scoped, sc
 from accounts.forms import LoginForm, PasswordChangeForm, UserForm
 from accounts.models import User
 from accounts.rules import LOCKOUT_MINUTES, LOGIN_FAILURE_LIMIT
-from core.errors import SanxiangError, ValidationFailed
+from core.errors import SanxiangError
+from core.formerrors import apply_errors
 from core.http import client_ip
 from core.models import Agency
 
@@ -47,13 +48,6 @@ def lockout_response(request: HttpRequest, response: Any = None, credentials: An
     return render(request, "accounts/login.html", {"form": form, "locked_message": message}, status=403)
 
 
-def _apply_errors(form: Any, exc: SanxiangError) -> None:
-    errors = exc.errors if isinstance(exc, ValidationFailed) else [exc.message]
-    field = exc.field if exc.field in form.fields else None
-    for e in errors:
-        form.add_error(field, e)
-
-
 @login_only
 def password_change(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.POST or None)
@@ -66,7 +60,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
                 ip=client_ip(request),
             )
         except SanxiangError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             update_session_auth_hash(request, request.user)  # type: ignore[arg-type]
             messages.success(request, "密码已修改。")
@@ -76,16 +70,22 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 @access("accounts.manage")
 def user_list(request: HttpRequest) -> HttpResponse:
-    users = scoped(request.user, "accounts.manage", User.objects.select_related("agency", "department")).prefetch_related("roles")
+    users = scoped(
+        request.user, "accounts.manage", User.objects.select_related("agency", "department")
+    ).prefetch_related("roles")
     q = request.GET.get("q", "").strip()
     if q:
         users = users.filter(full_name__icontains=q) | users.filter(username__icontains=q)
     agency = request.GET.get("agency")
     if agency and agency.isdigit():
         users = users.filter(agency_id=int(agency))
-    page = Paginator(users.order_by("agency__sort", "agency_id", "username"), 50).get_page(request.GET.get("page"))
+    page = Paginator(users.order_by("agency__sort", "agency_id", "username"), 50).get_page(
+        request.GET.get("page")
+    )
     agencies = Agency.objects.filter(id__in=agency_scope(request.user, "accounts.manage"))
-    return render(request, "accounts/user_list.html", {"page": page, "q": q, "agencies": agencies, "agency": agency})
+    return render(
+        request, "accounts/user_list.html", {"page": page, "q": q, "agencies": agencies, "agency": agency}
+    )
 
 
 @access("accounts.manage")
@@ -108,7 +108,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
                 ip=client_ip(request),
             )
         except SanxiangError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"已创建用户 {user.full_name}（{user.username}）。")
             return redirect("accounts:user_list")
@@ -118,7 +118,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 @access("accounts.manage")
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = scoped_get(request.user, "accounts.manage", User.objects.select_related("agency"), pk=pk)
-    agencies = Agency.objects.filter(pk=user.agency_id)
+    agencies = Agency.objects.filter(pk=user.agency.pk if user.agency else 0)
     initial = {
         "full_name": user.full_name,
         "department": user.department_id,
@@ -143,7 +143,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 ip=client_ip(request),
             )
         except SanxiangError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"已保存用户 {user.full_name} 的信息。")
             return redirect("accounts:user_list")
@@ -167,9 +167,14 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
     del form.fields["old_password"]
     if request.method == "POST" and form.is_valid():
         try:
-            actions.reset_password(request.user, user, form.cleaned_data["new_password"], ip=client_ip(request))  # type: ignore[arg-type]
+            actions.reset_password(
+                request.user,  # type: ignore[arg-type]
+                user,
+                form.cleaned_data["new_password"],
+                ip=client_ip(request),
+            )
         except SanxiangError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"已重置 {user.full_name} 的密码。")
             return redirect("accounts:user_list")

@@ -15,8 +15,19 @@ from core.models import Agency, Region
 from org.models import Department, LeadingGroup, LeadingGroupMember
 
 SHORT_NAME = re.compile(r"^[\u4e00-\u9fa5]{1,8}$")
-AGENCY_FIELDS = ["region", "name", "short_name", "sector", "is_supervision_body", "credit_code", "address", "phone",
-                 "supervision_phone", "is_active", "sort"]  # fmt: skip
+AGENCY_FIELDS = [
+    "region",
+    "name",
+    "short_name",
+    "sector",
+    "is_supervision_body",
+    "credit_code",
+    "address",
+    "phone",
+    "supervision_phone",
+    "is_active",
+    "sort",
+]
 
 
 def _managed_regions(user: Any) -> set[int]:
@@ -35,12 +46,21 @@ def save_agency(user: Any, agency: Agency | None, data: dict[str, Any], ip: str 
         require(user, "org.manage")
     region = data["region"]
     if region.pk not in _managed_regions(user):
-        raise SanxiangError("所属区划：只能登记本级及下级区划的执法机关（《行政执法监督条例》第六条）", field="region")
+        raise SanxiangError(
+            "所属区划：只能登记本级及下级区划的执法机关（《行政执法监督条例》第六条）", field="region"
+        )
     if not SHORT_NAME.match(data["short_name"]):
-        raise SanxiangError("文书简称：只能是 1–8 个汉字，如“玉司”“红司”，用作文书编号前缀（regulations.md §4.4）", field="short_name")
-    clash = Agency.objects.filter(short_name=data["short_name"]).exclude(pk=getattr(agency, "pk", None)).first()
+        raise SanxiangError(
+            "文书简称：只能是 1–8 个汉字，如“玉司”“红司”，用作文书编号前缀（regulations.md §4.4）",
+            field="short_name",
+        )
+    clash = (
+        Agency.objects.filter(short_name=data["short_name"]).exclude(pk=agency.pk if agency else 0).first()
+    )
     if clash:
-        raise SanxiangError(f"文书简称：“{data['short_name']}”已被{clash.name}使用，文书编号前缀必须唯一", field="short_name")
+        raise SanxiangError(
+            f"文书简称：“{data['short_name']}”已被{clash.name}使用，文书编号前缀必须唯一", field="short_name"
+        )
     with transaction.atomic():
         created = agency is None
         target = agency or Agency()
@@ -54,16 +74,24 @@ def save_agency(user: Any, agency: Agency | None, data: dict[str, Any], ip: str 
             agency_id=target.pk,
             obj=target,
             ip=ip,
-            payload={"region_id": region.pk, "is_supervision_body": target.is_supervision_body, "active": target.is_active},
+            payload={
+                "region_id": region.pk,
+                "is_supervision_body": target.is_supervision_body,
+                "active": target.is_active,
+            },
         )
     return target
 
 
-def save_department(user: Any, agency: Agency, department: Department | None, data: dict[str, Any], ip: str = "") -> Department:
+def save_department(
+    user: Any, agency: Agency, department: Department | None, data: dict[str, Any], ip: str = ""
+) -> Department:
     require(user, "org.manage", agency.pk)
     if department is not None and department.agency_id != agency.pk:
         raise SanxiangError("科室：不属于该机关", field="name")
-    clash = Department.objects.filter(agency=agency, name=data["name"]).exclude(pk=getattr(department, "pk", None))
+    clash = Department.objects.filter(agency=agency, name=data["name"]).exclude(
+        pk=department.pk if department else 0
+    )
     if clash.exists():
         raise SanxiangError(f"科室名称：本机关已有“{data['name']}”", field="name")
     with transaction.atomic():
@@ -95,18 +123,28 @@ def save_leading_group(user: Any, agency: Agency, data: dict[str, Any], ip: str 
         group.office = office
         group.duties = data.get("duties", "")
         group.save()
-        record("org.leading_group_saved", actor=user, agency_id=agency.pk, obj=group, ip=ip,
-               payload={"office_id": getattr(office, "pk", None)})  # fmt: skip
+        record(
+            "org.leading_group_saved",
+            actor=user,
+            agency_id=agency.pk,
+            obj=group,
+            ip=ip,
+            payload={"office_id": getattr(office, "pk", None)},
+        )
     return group
 
 
-def save_member(user: Any, group: LeadingGroup, member: LeadingGroupMember | None, data: dict[str, Any], ip: str = "") -> LeadingGroupMember:
+def save_member(
+    user: Any, group: LeadingGroup, member: LeadingGroupMember | None, data: dict[str, Any], ip: str = ""
+) -> LeadingGroupMember:
     require(user, "org.manage", group.agency_id)
     dept = data.get("department")
     if dept is not None and dept.agency_id != group.agency_id:
         raise SanxiangError("科室：必须属于本机关", field="department")
     if data["position"] == LeadingGroupMember.Position.LEADER:
-        other_leader = group.members.filter(position=LeadingGroupMember.Position.LEADER).exclude(pk=getattr(member, "pk", None))
+        other_leader = group.members.filter(position=LeadingGroupMember.Position.LEADER).exclude(
+            pk=member.pk if member else 0
+        )
         if other_leader.exists():
             raise SanxiangError("小组职务：领导小组只能有一名组长（由局领导担任）", field="position")
     with transaction.atomic():
@@ -115,13 +153,25 @@ def save_member(user: Any, group: LeadingGroup, member: LeadingGroupMember | Non
             if name in data:
                 setattr(target, name, data[name])
         target.save()
-        record("org.leading_group_member_saved", actor=user, agency_id=group.agency_id, obj=target, ip=ip,
-               payload={"position": target.position})  # fmt: skip
+        record(
+            "org.leading_group_member_saved",
+            actor=user,
+            agency_id=group.agency_id,
+            obj=target,
+            ip=ip,
+            payload={"position": target.position},
+        )
     return target
 
 
 def remove_member(user: Any, member: LeadingGroupMember, ip: str = "") -> None:
     require(user, "org.manage", member.group.agency_id)
     with transaction.atomic():
-        record("org.leading_group_member_removed", actor=user, agency_id=member.group.agency_id, obj=member, ip=ip)
+        record(
+            "org.leading_group_member_removed",
+            actor=user,
+            agency_id=member.group.agency_id,
+            obj=member,
+            ip=ip,
+        )
         member.delete()

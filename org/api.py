@@ -61,7 +61,9 @@ def _agency(a: Agency) -> dict[str, Any]:
 @router.get("/agencies", response=list[AgencyOut], summary="我可查看的执法机关")
 def agencies(request: HttpRequest) -> list[dict[str, Any]]:
     require(request.user, "org.read")
-    return [_agency(a) for a in scoped(request.user, "org.read", Agency.objects.select_related("region"), "id")]
+    return [
+        _agency(a) for a in scoped(request.user, "org.read", Agency.objects.select_related("region"), "id")
+    ]
 
 
 @router.get("/agencies/{agency_id}/departments", response=list[DepartmentOut], summary="机关的内设机构")

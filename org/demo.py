@@ -7,13 +7,15 @@ seed's departments and 领导小组, and one demo user per role. Idempotent: run
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db import transaction
 
 from accounts.models import Role, User, UserRole
 from core.models import Agency, Region
 from org.models import Department, LeadingGroup, LeadingGroupMember
 
-DEMO_PASSWORD = "Sanxiang@2026"
+DEMO_PASSWORD = "Sanxiang@2026"  # noqa: S105 - published demo password (README)
 
 CITY = ("530400", "玉溪市", "云南省玉溪市")
 # (code, short name, full name, 文书简称 of its 司法局)
@@ -70,13 +72,17 @@ HONGTA_USERS = [
     ("hongta_sysadmin", "韩系统", [Role.SYSADMIN], "办公室", "系统管理员"),
     ("hongta_secadmin", "杨安全", [Role.SECADMIN], "办公室", "安全管理员"),
 ]
-OTHER_AGENCY_USERS = [("shijianju", "朱执法", [Role.OFFICER], "综合执法支队", "执法队员", "玉溪市市场监督管理局")]
+OTHER_AGENCY_USERS = [
+    ("shijianju", "朱执法", [Role.OFFICER], "综合执法支队", "执法队员", "玉溪市市场监督管理局")
+]
 
 
 def _departments(agency: Agency, spec: list[tuple[str, bool, bool]]) -> None:
     for sort, (name, review, enforcing) in enumerate(spec):
         Department.objects.get_or_create(
-            agency=agency, name=name, defaults={"is_review_office": review, "is_enforcing": enforcing, "sort": sort}
+            agency=agency,
+            name=name,
+            defaults={"is_review_office": review, "is_enforcing": enforcing, "sort": sort},
         )
 
 
@@ -106,7 +112,14 @@ def load_structure() -> Agency:
         _departments(agency, [(d, False, i == 0) for i, d in enumerate(depts)])
     for sort, (code, name, full, short) in enumerate(COUNTIES, start=1):
         region, _ = Region.objects.get_or_create(
-            code=code, defaults={"name": name, "full_name": full, "level": Region.Level.COUNTY, "parent": city, "sort": sort}
+            code=code,
+            defaults={
+                "name": name,
+                "full_name": full,
+                "level": Region.Level.COUNTY,
+                "parent": city,
+                "sort": sort,
+            },
         )
         county_bureau, _ = Agency.objects.get_or_create(
             name=f"{full}司法局",
@@ -135,7 +148,7 @@ def _leading_group(bureau: Agency) -> None:
     )
     if not created:
         return
-    members = [("leader", "吴局长", "局长", None)]
+    members: list[tuple[str, str, str, str | None]] = [("leader", "吴局长", "局长", None)]
     members.append(("deputy", "周副局长", "副局长", None))
     for name, _review, _enf in CITY_BUREAU_DEPARTMENTS:
         members.append(("member", f"{name}负责人", f"{name}主要负责同志", name))
@@ -150,7 +163,9 @@ def _leading_group(bureau: Agency) -> None:
         )
 
 
-def _user(agency: Agency, username: str, full_name: str, roles: list[str], dept: str | None, title: str) -> User:
+def _user(
+    agency: Agency, username: str, full_name: str, roles: Sequence[str], dept: str | None, title: str
+) -> User:
     user = User.objects.filter(username=username).first()
     if user is None:
         user = User(username=username, full_name=full_name, agency=agency, title=title)

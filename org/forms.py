@@ -6,10 +6,11 @@ from django import forms
 from django.core.validators import RegexValidator
 
 from core.models import Agency, Region
+from org.actions import AGENCY_FIELDS
 from org.models import Department, LeadingGroupMember
 
 
-def _style(form: forms.Form) -> None:
+def _style(form: forms.BaseForm) -> None:
     for field in form.fields.values():
         widget = field.widget
         if isinstance(widget, forms.CheckboxInput):
@@ -23,15 +24,17 @@ def _style(form: forms.Form) -> None:
 class AgencyForm(forms.ModelForm):
     class Meta:
         model = Agency
-        fields = ["region", "name", "short_name", "sector", "is_supervision_body", "credit_code", "address", "phone",
-                  "supervision_phone", "is_active", "sort"]  # fmt: skip
+        fields = AGENCY_FIELDS
 
     def __init__(self, *args: Any, regions: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if regions is not None:
             self.fields["region"].queryset = Region.objects.filter(pk__in=regions)  # type: ignore[attr-defined]
         self.fields["credit_code"].validators.append(
-            RegexValidator(r"^[0-9A-HJ-NPQRTUWXY]{18}$", "应为 18 位统一社会信用代码（数字和大写字母，不含 I、O、S、V、Z）")
+            RegexValidator(
+                r"^[0-9A-HJ-NPQRTUWXY]{18}$",
+                "应为 18 位统一社会信用代码（数字和大写字母，不含 I、O、S、V、Z）",
+            )
         )
         _style(self)
 

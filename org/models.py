@@ -11,7 +11,9 @@ from django.db import models
 class Department(models.Model):
     """内设机构 (科室/股室). Configurable per agency."""
 
-    agency = models.ForeignKey("core.Agency", verbose_name="所属机关", on_delete=models.PROTECT, related_name="departments")
+    agency = models.ForeignKey(
+        "core.Agency", verbose_name="所属机关", on_delete=models.PROTECT, related_name="departments"
+    )
     name = models.CharField("科室名称", max_length=60)
     is_review_office = models.BooleanField(
         "法制审核与执法监督机构", default=False, help_text="如 行政执法协调监督科：负责法制审核和执法监督"
@@ -29,7 +31,6 @@ class Department(models.Model):
         return self.name
 
 
-
 class LeadingGroup(models.Model):
     """全面推行三项制度工作领导小组 (seed 一): led by a bureau leader, its office in 行政执法协调监督科."""
 
@@ -38,7 +39,12 @@ class LeadingGroup(models.Model):
     )
     name = models.CharField("名称", max_length=80, default="全面推行行政执法三项制度工作领导小组")
     office = models.ForeignKey(
-        Department, verbose_name="办公室设在", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Department,
+        verbose_name="办公室设在",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     duties = models.TextField("职责", blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -56,7 +62,9 @@ class LeadingGroupMember(models.Model):
         DEPUTY = "deputy", "副组长"
         MEMBER = "member", "成员"
 
-    group = models.ForeignKey(LeadingGroup, verbose_name="领导小组", on_delete=models.PROTECT, related_name="members")
+    group = models.ForeignKey(
+        LeadingGroup, verbose_name="领导小组", on_delete=models.PROTECT, related_name="members"
+    )
     position = models.CharField("小组职务", max_length=10, choices=Position.choices, default=Position.MEMBER)
     name = models.CharField("姓名", max_length=40)
     title = models.CharField("单位职务", max_length=60, help_text="如：局长、行政执法协调监督科科长")

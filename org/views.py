@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 
 from accounts.access import access, can, scoped, scoped_get
-from core.errors import SanxiangError, ValidationFailed
+from core.errors import SanxiangError
+from core.formerrors import apply_errors
 from core.http import client_ip
 from core.models import Agency
 from org import actions
 from org.forms import AgencyForm, DepartmentForm, LeadingGroupForm, MemberForm
 from org.models import Department, LeadingGroup, LeadingGroupMember
-
-
-def _apply_errors(form: Any, exc: SanxiangError) -> None:
-    errors = exc.errors if isinstance(exc, ValidationFailed) else [exc.message]
-    for e in errors:
-        form.add_error(exc.field if exc.field in form.fields else None, e)
 
 
 @access("org.read")
@@ -65,12 +58,15 @@ def _agency_form(request: HttpRequest, agency: Agency | None) -> HttpResponse:
         try:
             saved = actions.save_agency(request.user, agency, form.cleaned_data, ip=client_ip(request))
         except SanxiangError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"已保存执法机关：{saved.name}")
             return redirect("org:agency_detail", saved.pk)
-    return render(request, "org/form.html", {"form": form, "title": "编辑执法机关" if agency else "登记执法机关",
-                                             "back": "org:agency_list"})  # fmt: skip
+    return render(
+        request,
+        "org/form.html",
+        {"form": form, "title": "编辑执法机关" if agency else "登记执法机关", "back": "org:agency_list"},
+    )
 
 
 @access("org.manage")
@@ -89,9 +85,11 @@ def _department_form(request: HttpRequest, agency: Agency, department: Departmen
     form = DepartmentForm(request.POST or None, instance=department)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.save_department(request.user, agency, department, form.cleaned_data, ip=client_ip(request))
+            actions.save_department(
+                request.user, agency, department, form.cleaned_data, ip=client_ip(request)
+            )
         except SanxiangError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"已保存科室：{form.cleaned_data['name']}")
             return redirect("org:agency_detail", agency.pk)
@@ -103,18 +101,23 @@ def _department_form(request: HttpRequest, agency: Agency, department: Departmen
 def leading_group_edit(request: HttpRequest, agency_pk: int) -> HttpResponse:
     agency = scoped_get(request.user, "org.manage", Agency.objects.all(), "id", pk=agency_pk)
     group = LeadingGroup.objects.filter(agency=agency).first()
-    initial = {"name": group.name, "office": group.office_id, "duties": group.duties} if group else {
-        "name": "全面推行行政执法三项制度工作领导小组"}  # fmt: skip
+    initial = (
+        {"name": group.name, "office": group.office_id, "duties": group.duties}
+        if group
+        else {"name": "全面推行行政执法三项制度工作领导小组"}
+    )
     form = LeadingGroupForm(request.POST or None, agency=agency, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             actions.save_leading_group(request.user, agency, form.cleaned_data, ip=client_ip(request))
         except SanxiangError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "已保存领导小组。")
             return redirect("org:agency_detail", agency.pk)
-    return render(request, "org/form.html", {"form": form, "title": f"{agency.name} · 领导小组", "back_url": agency.pk})
+    return render(
+        request, "org/form.html", {"form": form, "title": f"{agency.name} · 领导小组", "back_url": agency.pk}
+    )
 
 
 @access("org.manage")
@@ -126,26 +129,42 @@ def member_create(request: HttpRequest, agency_pk: int) -> HttpResponse:
 
 @access("org.manage")
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    member = scoped_get(request.user, "org.manage", LeadingGroupMember.objects.select_related("group"), "group__agency_id", pk=pk)
+    member = scoped_get(
+        request.user,
+        "org.manage",
+        LeadingGroupMember.objects.select_related("group"),
+        "group__agency_id",
+        pk=pk,
+    )
     return _member_form(request, member.group, member)
 
 
-def _member_form(request: HttpRequest, group: LeadingGroup, member: LeadingGroupMember | None) -> HttpResponse:
+def _member_form(
+    request: HttpRequest, group: LeadingGroup, member: LeadingGroupMember | None
+) -> HttpResponse:
     form = MemberForm(request.POST or None, instance=member, agency=group.agency)
     if request.method == "POST" and form.is_valid():
         try:
             actions.save_member(request.user, group, member, form.cleaned_data, ip=client_ip(request))
         except SanxiangError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "已保存领导小组成员。")
             return redirect("org:agency_detail", group.agency_id)
-    return render(request, "org/form.html", {"form": form, "title": "领导小组成员", "back_url": group.agency_id})
+    return render(
+        request, "org/form.html", {"form": form, "title": "领导小组成员", "back_url": group.agency_id}
+    )
 
 
 @access("org.manage")
 def member_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    member = scoped_get(request.user, "org.manage", LeadingGroupMember.objects.select_related("group"), "group__agency_id", pk=pk)
+    member = scoped_get(
+        request.user,
+        "org.manage",
+        LeadingGroupMember.objects.select_related("group"),
+        "group__agency_id",
+        pk=pk,
+    )
     if request.method != "POST":  # after the scope check, so an outsider learns nothing but 403
         return HttpResponseNotAllowed(["POST"])
     agency_id = member.group.agency_id

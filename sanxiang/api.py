@@ -11,7 +11,8 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema, Status
 
-from accounts.api import TokenAuth, router as accounts_router, session_auth
+from accounts.api import TokenAuth, session_auth
+from accounts.api import router as accounts_router
 from audit.api import router as audit_router
 from core.api import router as core_router
 from core.errors import SanxiangError
@@ -42,7 +43,9 @@ class Health(Schema):
     database: str
 
 
-@api.get("/health", auth=None, response={200: Health, 503: Health}, tags=["系统"], summary="健康检查（含数据库）")
+@api.get(
+    "/health", auth=None, response={200: Health, 503: Health}, tags=["系统"], summary="健康检查（含数据库）"
+)
 def health(request: HttpRequest) -> Status:
     try:
         with connection.cursor() as cursor:

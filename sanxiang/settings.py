@@ -6,6 +6,9 @@ Environment variables (all optional in development):
 - DATABASE_URL              postgres://user:pass@host:port/name or sqlite:///path (default var/sanxiang.sqlite3)
 - SANXIANG_ALLOWED_HOSTS    comma-separated (default 127.0.0.1,localhost)
 - SANXIANG_VAR_DIR          where runtime data lives (default ./var)
+- SANXIANG_CSRF_TRUSTED_ORIGINS  comma-separated origins behind a reverse proxy (e.g. https://zfjd.yuxi.gov.cn)
+- SANXIANG_BEHIND_TLS_PROXY 1 when a TLS-terminating proxy sets X-Forwarded-Proto (cookies then default to Secure)
+- SANXIANG_SECURE_COOKIES   1/0 to force Secure cookies on or off
 """
 
 from __future__ import annotations
@@ -48,6 +51,11 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("SANXIANG_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()
 ]
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("SANXIANG_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
+if _env_bool("SANXIANG_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 
 def _database(url: str) -> dict:
@@ -182,7 +190,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = _env_bool("SANXIANG_SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = _env_bool("SANXIANG_SECURE_COOKIES", _env_bool("SANXIANG_BEHIND_TLS_PROXY", False))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -213,7 +221,10 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": VAR_DIR / "media"}},
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": VAR_DIR / "media"},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True

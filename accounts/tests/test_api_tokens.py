@@ -10,7 +10,9 @@ from accounts.models import ApiToken
 
 
 def _token(client, username: str, password: str):
-    return client.post("/api/v1/auth/token", {"username": username, "password": password}, content_type="application/json")
+    return client.post(
+        "/api/v1/auth/token", {"username": username, "password": password}, content_type="application/json"
+    )
 
 
 def test_token_login_and_me(client, yuxi, password) -> None:

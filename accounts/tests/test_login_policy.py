@@ -67,7 +67,9 @@ def test_lockout_ends_after_fifteen_minutes(client, yuxi, password) -> None:
     from axes.models import AccessAttempt
 
     _fail(client, "lisi", rules.LOGIN_FAILURE_LIMIT)
-    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=rules.LOCKOUT_MINUTES, seconds=1))
+    AccessAttempt.objects.update(
+        attempt_time=timezone.now() - timedelta(minutes=rules.LOCKOUT_MINUTES, seconds=1)
+    )
     assert client.post(LOGIN, {"username": "lisi", "password": password}).status_code == 302
 
 

@@ -36,9 +36,13 @@ def test_create_user_refuses_sysadmin_with_business_role_and_writes_nothing(pers
 def test_create_user_audits_and_sets_roles(persona) -> None:
     admin = persona("hongta_secadmin")
     user = actions.create_user(
-        admin, username="hongta_new", full_name="新执法员", agency_id=admin.agency_id,
-        password="Good-Pass-2026", roles=[Role.OFFICER],
-    )  # fmt: skip
+        admin,
+        username="hongta_new",
+        full_name="新执法员",
+        agency_id=admin.agency_id,
+        password="Good-Pass-2026",
+        roles=[Role.OFFICER],
+    )
     assert user.role_codes == {Role.OFFICER}
     event = AuditEvent.objects.get(action="accounts.user_created", object_id=str(user.pk))
     assert event.agency_id == admin.agency_id and "Good-Pass" not in event.payload
@@ -48,24 +52,34 @@ def test_county_secadmin_cannot_create_users_in_the_city(persona) -> None:
     admin = persona("hongta_secadmin")
     with pytest.raises(PermissionDenied):
         actions.create_user(
-            admin, username="x_city", full_name="某", agency_id=persona("secadmin").agency_id,
-            password="Good-Pass-2026", roles=[Role.OFFICER],
-        )  # fmt: skip
+            admin,
+            username="x_city",
+            full_name="某",
+            agency_id=persona("secadmin").agency_id,
+            password="Good-Pass-2026",
+            roles=[Role.OFFICER],
+        )
 
 
 def test_weak_password_names_the_field(persona) -> None:
     with pytest.raises(ValidationFailed) as exc:
         actions.create_user(
-            persona("secadmin"), username="weak", full_name="弱", agency_id=persona("secadmin").agency_id,
-            password="abcdefgh", roles=[Role.OFFICER],
-        )  # fmt: skip
+            persona("secadmin"),
+            username="weak",
+            full_name="弱",
+            agency_id=persona("secadmin").agency_id,
+            password="abcdefgh",
+            roles=[Role.OFFICER],
+        )
     assert exc.value.field == "password" and all(e.startswith("密码：") for e in exc.value.errors)
 
 
 def test_secadmin_cannot_lock_themselves_out(persona) -> None:
     admin = persona("secadmin")
     with pytest.raises(SanxiangError):
-        actions.update_user(admin, admin, roles=[], department=None, full_name="冯安全", title="", phone="", is_active=False)
+        actions.update_user(
+            admin, admin, roles=[], department=None, full_name="冯安全", title="", phone="", is_active=False
+        )
 
 
 def test_user_form_shows_chinese_errors_and_saves_nothing(login, persona) -> None:
@@ -73,9 +87,14 @@ def test_user_form_shows_chinese_errors_and_saves_nothing(login, persona) -> Non
     before = User.objects.count()
     response = client.post(
         "/accounts/users/new/",
-        {"username": "ok_name", "full_name": "某人", "agency": persona("secadmin").agency_id,
-         "roles": [Role.SYSADMIN, Role.AUDITOR], "password": "Good-Pass-2026"},
-    )  # fmt: skip
+        {
+            "username": "ok_name",
+            "full_name": "某人",
+            "agency": persona("secadmin").agency_id,
+            "roles": [Role.SYSADMIN, Role.AUDITOR],
+            "password": "Good-Pass-2026",
+        },
+    )
     assert response.status_code == 200
     assert "三员分立" in response.content.decode()
     assert User.objects.count() == before
