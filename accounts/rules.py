@@ -82,6 +82,24 @@ CAPABILITIES: dict[str, tuple[frozenset[str], str, str]] = {
     "calendar.manage": (frozenset({Role.SYSADMIN}), PLATFORM, "维护工作日历"),
     "accounts.manage": (frozenset({Role.SECADMIN}), SUPERVISED, "管理账号与角色"),
     "audit.read": (frozenset({Role.AUDITOR}), SUPERVISED, "查阅审计日志"),
+    # 事前公开 (seed 二(一)1–4): a 科室 drafts and submits; the 行政执法协调监督科 of the supervising 司法局
+    # (监督员、公示审核员) reviews, returns or publishes (《云南省行政执法公示办法》, regulations.md §2.2).
+    "publicity.read": (frozenset(BUSINESS_ROLES), SUPERVISED, "查阅公示信息草稿与审核记录"),
+    "publicity.draft": (
+        frozenset({Role.OFFICER, Role.DEPT_HEAD, Role.PUBLICITY_REVIEWER}),
+        OWN,
+        "起草并报送公示信息（执法主体、执法人员、事项清单、目录清单）",
+    ),
+    "publicity.review": (
+        frozenset({Role.SUPERVISOR, Role.PUBLICITY_REVIEWER}),
+        SUPERVISED,
+        "审核、退回、发布与撤回公示信息（行政执法协调监督科）",
+    ),
+    "certificate.manage": (
+        frozenset({Role.SUPERVISOR}),
+        SUPERVISED,
+        "管理行政执法证状态（暂扣、注销、恢复）",
+    ),
 }
 
 

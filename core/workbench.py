@@ -13,7 +13,7 @@ from core.models import CalendarYear
 from sanxiang.workbench import Item
 
 
-def calendar_items(user: Any) -> tuple[list[Item], list[Item]]:
+def items(user: Any) -> tuple[list[Item], list[Item]]:
     today = timezone.localdate()
     if not rules.next_year_calendar_missing(today, CalendarYear.objects.values_list("year", flat=True)):
         return [], []

@@ -14,9 +14,11 @@ from ninja import NinjaAPI, Schema, Status
 from accounts.api import TokenAuth, session_auth
 from accounts.api import router as accounts_router
 from audit.api import router as audit_router
+from catalog.api import router as catalog_router
 from core.api import router as core_router
 from core.errors import SanxiangError
 from org.api import router as org_router
+from publicity.api import router as public_router
 
 api = NinjaAPI(
     title="三项 行政执法三项制度与监督平台 API",
@@ -60,3 +62,5 @@ api.add_router("/auth", accounts_router)
 api.add_router("/calendar", core_router)
 api.add_router("/org", org_router)
 api.add_router("/audit", audit_router)
+api.add_router("/catalog", catalog_router)
+api.add_router("/public", public_router)

@@ -109,12 +109,27 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "ninja",
+    "django_tasks_db",
     "core",
     "accounts",
     "org",
+    "catalog",
     "audit",
     "publicity",
 ]
+
+# Background work (imports, reports, dossiers): django.tasks with the database backend, run by
+# `manage.py db_worker` (design.md §2). SANXIANG_TASKS_IMMEDIATE=1 runs tasks in-process (tests, small installs).
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django.tasks.backends.immediate.ImmediateBackend"
+            if _env_bool("SANXIANG_TASKS_IMMEDIATE", False)
+            else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("manage/", include("org.urls")),
     path("manage/calendar/", include("core.urls")),
+    path("manage/catalog/", include("catalog.urls")),
     path("audit/", include("audit.urls")),
     path("api/v1/", api.urls),
 ]

@@ -7,63 +7,27 @@ anonymous visitors are sent to the login page (302) or, on the API, get 401.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import importlib
+import importlib.util
 from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-STAFF = [
-    "zhangsan",
-    "zhaoliu",
-    "kezhang",
-    "lisi",
-    "fenguan",
-    "juzhang",
-    "jiandu",
-    "gongshi",
-    "sysadmin",
-    "secadmin",
-    "auditor",
-    "wangwu",
-    "hongta_kezhang",
-    "hongta_jiandu",
-    "hongta_sysadmin",
-    "hongta_secadmin",
-    "shijianju",
-]
-EVERYONE = frozenset(STAFF)
-NOT_AUDITOR = EVERYONE - {"auditor"}
-# Who may read org data of 红塔区司法局: the 市司法局 (supervises it) and 红塔区's own staff; not 市场监管.
-SEE_HONGTA = NOT_AUDITOR - {"shijianju"}
-
-
-@dataclass
-class Rule:
-    allowed: frozenset[str]
-    kwargs: dict[str, str] = field(default_factory=dict)
-    public: bool = False
-    api: bool = False
-    post_only: bool = False
-    skip_reason: str = ""
-    signed_in_status: int | None = None  # e.g. the login page sends a signed-in user on to the 工作台
-
-
-def public(**kw: Any) -> Rule:
-    return Rule(allowed=EVERYONE, public=True, **kw)
-
-
-def staff(allowed: frozenset[str] | set[str], **kw: Any) -> Rule:
-    return Rule(allowed=frozenset(allowed), **kw)
-
-
-def api(allowed: frozenset[str] | set[str], **kw: Any) -> Rule:
-    return Rule(allowed=frozenset(allowed), api=True, **kw)
-
-
-CITY_SYSADMIN = {"sysadmin"}
-SECADMINS_OVER_HONGTA = {"secadmin", "hongta_secadmin"}
-SYSADMINS_OVER_HONGTA = {"sysadmin", "hongta_sysadmin"}
+from tests.matrix import (
+    CITY_SYSADMIN,
+    EVERYONE,
+    NOT_AUDITOR,
+    SECADMINS_OVER_HONGTA,
+    SEE_HONGTA,
+    STAFF,
+    SYSADMINS_OVER_HONGTA,
+    Resolver,
+    Rule,
+    api,
+    public,
+    staff,
+)
 
 MATRIX: dict[str, Rule] = {
     # public portal
@@ -126,6 +90,18 @@ MATRIX: dict[str, Rule] = {
 }
 
 
+APP_MATRICES = ["org", "catalog", "publicity"]
+RESOLVERS: dict[str, Resolver] = {}
+for _app in APP_MATRICES:
+    if importlib.util.find_spec(f"{_app}.tests.matrix") is None:
+        continue
+    _module = importlib.import_module(f"{_app}.tests.matrix")
+    _clash = set(MATRIX) & set(_module.ENTRIES)
+    assert not _clash, f"{_app}/tests/matrix.py repeats {_clash}"
+    MATRIX.update(_module.ENTRIES)
+    RESOLVERS.update(getattr(_module, "RESOLVERS", {}))
+
+
 def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> list[tuple[str, str, Any]]:
     found = []
     for p in patterns:
@@ -166,6 +142,8 @@ def _resolve_kwarg(value: str) -> Any:
     from org.models import Department, LeadingGroupMember
 
     kind, _, key = value.partition(":")
+    if kind in RESOLVERS:
+        return RESOLVERS[kind](key)
     if kind == "user":
         return User.objects.get(username=key).pk
     if kind == "agency":

@@ -1,0 +1,106 @@
+"""Pure rules of publication: the review workflow and redaction.
+
+Review workflow (seed 二(一)3 and 二(三)1): a 科室 drafts and submits; the 行政执法协调监督科 approves (which
+publishes) or returns with comments; a returned draft is fixed and resubmitted. 《云南省行政执法公示办法》
+(regulations.md §2.2): 谁执法谁公示, 司法行政机关 审核与监督.
+
+Redaction (regulations.md §9, 原工商 行政处罚结果信息网上公开暂行办法): 身份证号码、通信方式（手机号）、
+银行账号 and 家庭住址 never reach the portal.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+DRAFT = "draft"
+SUBMITTED = "submitted"
+RETURNED = "returned"
+PUBLISHED = "published"
+
+REVIEW_STATES = [
+    (DRAFT, "草稿"),
+    (SUBMITTED, "已报送待审核"),
+    (RETURNED, "已退回修改"),
+    (PUBLISHED, "已发布"),
+]
+
+# action → (states it may start from, resulting state)
+_TRANSITIONS = {
+    "submit": ({DRAFT, RETURNED, PUBLISHED}, SUBMITTED),
+    "return": ({SUBMITTED}, RETURNED),
+    "approve": ({SUBMITTED}, PUBLISHED),
+}
+_ACTION_LABELS = {"submit": "报送审核", "return": "退回修改", "approve": "审核发布"}
+_STATE_LABELS = dict(REVIEW_STATES)
+
+
+def review_transition(state: str, action: str) -> str:
+    """The state after ``action`` or ValueError with a Chinese reason.
+
+    Only a submitted draft can be approved or returned (监督科 reviews what the 科室 submits, seed 二(一)3);
+    an edit to a published record is submitted again as a new version.
+    """
+    if action not in _TRANSITIONS:
+        raise ValueError(f"未知的审核操作：{action}")
+    sources, target = _TRANSITIONS[action]
+    if state not in sources:
+        allowed = "、".join(_STATE_LABELS[s] for s in sorted(sources))
+        raise ValueError(
+            f"当前状态为“{_STATE_LABELS.get(state, state)}”，不能{_ACTION_LABELS[action]}（仅限：{allowed}）"
+        )
+    return target
+
+
+def editable(state: str) -> bool:
+    """A draft can be edited while it is not waiting for review."""
+    return state in {DRAFT, RETURNED, PUBLISHED}
+
+
+# 18-digit 居民身份证号码 (GB 11643) and 15-digit old ones; mainland mobile numbers; bank card numbers.
+ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
+MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+BANK_CARD = re.compile(r"(?<!\d)\d{16,19}(?!\d)")
+
+
+def redact_text(text: str) -> str:
+    """Mask 身份证号码, 手机号码 and 银行卡号 in free text (regulations.md §9: 隐去身份证号码、通信方式、银行账号)."""
+    text = ID_NUMBER.sub(lambda m: m.group(0)[:6] + "*" * (len(m.group(0)) - 6), text)
+    text = BANK_CARD.sub(lambda m: "*" * (len(m.group(0)) - 4) + m.group(0)[-4:], text)
+    return MOBILE.sub(lambda m: m.group(0)[:3] + "****" + m.group(0)[-4:], text)
+
+
+# Field names that must never be published, whatever the source puts in the payload.
+FORBIDDEN_FIELDS = frozenset(
+    {
+        "id_number",
+        "id_card",
+        "mobile",
+        "home_address",
+        "bank_account",
+        "birth_date",
+        "health",
+        "password",
+        "user_id",
+    }
+)
+
+
+# Identifiers that are public by law and must stay verifiable: 执法证号 (《云南省行政执法公示办法》 执法人员信息),
+# 事项编码, 统一社会信用代码, 文号.
+PUBLIC_NUMBER_FIELDS = frozenset({"certificate_number", "code", "credit_code", "doc_number", "key"})
+
+
+def redact_payload(value: Any) -> Any:
+    """Redact a JSON-like payload: drop forbidden fields and mask personal numbers in every string."""
+    if isinstance(value, dict):
+        return {
+            k: (v if k in PUBLIC_NUMBER_FIELDS and isinstance(v, str) else redact_payload(v))
+            for k, v in value.items()
+            if k not in FORBIDDEN_FIELDS
+        }
+    if isinstance(value, list):
+        return [redact_payload(v) for v in value]
+    if isinstance(value, str):
+        return redact_text(value)
+    return value
