@@ -90,7 +90,7 @@ MATRIX: dict[str, Rule] = {
 }
 
 
-APP_MATRICES = ["org", "catalog", "publicity"]
+APP_MATRICES = ["core", "accounts", "org", "catalog", "audit", "publicity"]
 RESOLVERS: dict[str, Resolver] = {}
 for _app in APP_MATRICES:
     if importlib.util.find_spec(f"{_app}.tests.matrix") is None:

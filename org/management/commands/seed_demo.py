@@ -1,6 +1,13 @@
+import importlib
+import importlib.util
+
 from django.core.management.base import BaseCommand
 
 from org import demo
+
+# Apps that add demo content after the structure and the users, in this order. Each has ``<app>/demo_content.py``
+# with ``load(stdout)``; the 事前公开 content (主体, 人员, 事项, 清单) is reviewed and published through actions.
+CONTENT_APPS = ["org", "catalog", "publicity"]
 
 
 class Command(BaseCommand):
@@ -18,4 +25,8 @@ class Command(BaseCommand):
         if not options["structure_only"]:
             demo.load_users()
             self.stdout.write(f"演示账号密码：{demo.DEMO_PASSWORD}")
+            for app in CONTENT_APPS:
+                name = f"{app}.demo_content"
+                if importlib.util.find_spec(name) is not None:
+                    importlib.import_module(name).load(self.stdout)
         self.stdout.write(self.style.SUCCESS("演示数据已就绪。"))
