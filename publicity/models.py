@@ -15,10 +15,9 @@ from django.db.models import Q
 class Kind(models.TextChoices):
     SUBJECT = "subject", "执法主体"
     OFFICER = "officer", "执法人员"
+    # The 重大执法决定目录清单, 音像记录事项清单 and 随机抽查事项清单 are views over published items (each item carries
+    # its 重大 flag and criteria, its 音像记录 duties and its 抽查 fields), so they are reviewed with the item.
     ITEM = "item", "执法事项"
-    MAJOR_LIST = "major_list", "重大执法决定法制审核目录清单"
-    AV_LIST = "av_list", "音像记录事项清单"
-    INSPECTION_LIST = "inspection_list", "随机抽查事项清单"
 
 
 class PublicationQuerySet(models.QuerySet["Publication"]):
