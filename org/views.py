@@ -2,25 +2,60 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import redirect, render
+from typing import Any
 
-from accounts.access import access, can, scoped, scoped_get
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.db.models import Q
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.access import access, can, denied_message, require, scoped, scoped_get
 from core.errors import SanxiangError
 from core.formerrors import apply_errors
 from core.http import client_ip
 from core.models import Agency
-from org import actions
-from org.forms import AgencyForm, DepartmentForm, LeadingGroupForm, MemberForm
-from org.models import Department, LeadingGroup, LeadingGroupMember
+from org import actions, rules, selectors
+from org.forms import (
+    AgencyForm,
+    CertificateStatusForm,
+    CommentForm,
+    DepartmentForm,
+    LeadingGroupForm,
+    MemberForm,
+    OfficerForm,
+    ReasonForm,
+    SubjectForm,
+)
+from org.models import (
+    REVIEW_STATE_CHOICES,
+    Certificate,
+    Department,
+    LeadingGroup,
+    LeadingGroupMember,
+    Officer,
+    SubjectProfile,
+)
+from publicity import rules as pub_rules
+from publicity.models import Kind, Publication
 
 
 @access("org.read")
 def agency_list(request: HttpRequest) -> HttpResponse:
     agencies = scoped(request.user, "org.read", Agency.objects.select_related("region"), "id")
     return render(
-        request, "org/agency_list.html", {"agencies": agencies, "can_manage": can(request.user, "org.manage")}
+        request,
+        "org/agency_list.html",
+        {
+            "agencies": agencies,
+            "can_manage": can(request.user, "org.manage"),
+            "can_publicity": can(request.user, "publicity.read"),
+            "can_review_any": can(request.user, "publicity.review"),
+        },
     )
 
 
@@ -171,3 +206,528 @@ def member_delete(request: HttpRequest, pk: int) -> HttpResponse:
     actions.remove_member(request.user, member, ip=client_ip(request))
     messages.success(request, "已移除领导小组成员。")
     return redirect("org:agency_detail", agency_id)
+
+
+# 执法主体 and 执法人员 (事前公开, seed 二(一)1–2) -------------------------------------------------------------------
+
+STATE_LABELS = dict(REVIEW_STATE_CHOICES)
+
+
+def _can_edit(user: Any, agency_id: int) -> bool:
+    return can(user, "publicity.draft", agency_id) or can(user, "publicity.review", agency_id)
+
+
+def _require_edit(user: Any, agency_id: int) -> None:
+    if not _can_edit(user, agency_id):
+        raise PermissionDenied(denied_message("publicity.draft"))
+
+
+def _post_only(request: HttpRequest) -> HttpResponse | None:
+    return None if request.method == "POST" else HttpResponseNotAllowed(["POST"])
+
+
+@access("publicity.read")
+def subject_list(request: HttpRequest) -> HttpResponse:
+    """Every enforcement body in scope with its 主体 entry (or none yet), state and re-confirmation warning."""
+    agencies = scoped(request.user, "publicity.read", Agency.objects.select_related("region"), "id").filter(
+        is_active=True
+    )
+    profiles = {p.agency_id: p for p in SubjectProfile.objects.filter(agency__in=agencies)}
+    today = timezone.localdate()
+    state = request.GET.get("state", "")
+    q = request.GET.get("q", "").strip()
+    rows = []
+    for agency in agencies:
+        profile = profiles.get(agency.pk)
+        row_state = profile.state if profile else "none"
+        if state and state != row_state:
+            continue
+        if q and q not in agency.name and not (profile and q in profile.name):
+            continue
+        rows.append(
+            {
+                "agency": agency,
+                "profile": profile,
+                "state": row_state,
+                "warning": rules.subject_reconfirm_warning_level(profile.confirmed_on, today)
+                if profile
+                else None,
+                "due": rules.subject_reconfirm_due(profile.confirmed_on) if profile else None,
+            }
+        )
+    return render(
+        request,
+        "org/subject_list.html",
+        {
+            "rows": rows,
+            "state": state,
+            "q": q,
+            "states": [*REVIEW_STATE_CHOICES, ("none", "未填报")],
+            "can_review_any": can(request.user, "publicity.review"),
+        },
+    )
+
+
+@access("publicity.read")
+def subject_detail(request: HttpRequest, agency_pk: int) -> HttpResponse:
+    agency = scoped_get(
+        request.user, "publicity.read", Agency.objects.select_related("region"), "id", pk=agency_pk
+    )
+    profile = SubjectProfile.objects.filter(agency=agency).first()
+    today = timezone.localdate()
+    return render(
+        request,
+        "org/subject_detail.html",
+        {
+            "agency": agency,
+            "profile": profile,
+            "versions": profile.versions.select_related("actor")[:50] if profile else [],
+            "publications": Publication.objects.filter(kind=Kind.SUBJECT, agency=agency).order_by("-version"),
+            "can_edit": _can_edit(request.user, agency.pk),
+            "can_review": can(request.user, "publicity.review", agency.pk),
+            "warning": rules.subject_reconfirm_warning_level(profile.confirmed_on, today)
+            if profile
+            else None,
+            "due": rules.subject_reconfirm_due(profile.confirmed_on) if profile else None,
+            "period": rules.subject_reconfirm_days(),
+        },
+    )
+
+
+@access("publicity.read")
+def subject_edit(request: HttpRequest, agency_pk: int) -> HttpResponse:
+    agency = scoped_get(
+        request.user, "publicity.read", Agency.objects.select_related("region"), "id", pk=agency_pk
+    )
+    _require_edit(request.user, agency.pk)
+    profile = SubjectProfile.objects.filter(agency=agency).first()
+    initial = actions.subject_snapshot(profile) if profile else actions.subject_initial(agency)
+    form = SubjectForm(request.POST or None, initial=initial)
+    locked = profile is not None and not pub_rules.editable(profile.state)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.save_subject(request.user, agency, form.cleaned_data, ip=client_ip(request))
+        except SanxiangError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "已保存执法主体信息草稿。修改完成后请报送审核。")
+            return redirect("org:subject_detail", agency.pk)
+    return render(
+        request,
+        "org/subject_form.html",
+        {"form": form, "agency": agency, "profile": profile, "locked": locked},
+    )
+
+
+def _subject_for(request: HttpRequest, agency_pk: int) -> SubjectProfile:
+    return scoped_get(
+        request.user,
+        "publicity.read",
+        SubjectProfile.objects.select_related("agency__region"),
+        agency_id=agency_pk,
+    )
+
+
+def _act(request: HttpRequest, fn: Any, *args: Any, ok: str, **kwargs: Any) -> None:
+    try:
+        fn(request.user, *args, ip=client_ip(request), **kwargs)
+    except SanxiangError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, ok)
+
+
+@access("publicity.read")
+def subject_submit(request: HttpRequest, agency_pk: int) -> HttpResponse:
+    profile = _subject_for(request, agency_pk)
+    _require_edit(request.user, profile.agency_id)
+    if (refused := _post_only(request)) is not None:
+        return refused
+    _act(
+        request,
+        actions.submit_subject,
+        profile,
+        note=request.POST.get("note", ""),
+        ok="已报送行政执法协调监督科审核。",
+    )
+    return redirect("org:subject_detail", agency_pk)
+
+
+@access("publicity.review")
+def subject_approve(request: HttpRequest, agency_pk: int) -> HttpResponse:
+    profile = _subject_for(request, agency_pk)
+    require(request.user, "publicity.review", profile.agency_id)
+    if (refused := _post_only(request)) is not None:
+        return refused
+    _act(request, actions.approve_subject, profile, ok="已审核通过并发布执法主体公告。")
+    return redirect("org:subject_detail", agency_pk)
+
+
+@access("publicity.review")
+def subject_reconfirm(request: HttpRequest, agency_pk: int) -> HttpResponse:
+    profile = _subject_for(request, agency_pk)
+    require(request.user, "publicity.review", profile.agency_id)
+    if (refused := _post_only(request)) is not None:
+        return refused
+    _act(
+        request,
+        actions.reconfirm_subject,
+        profile,
+        note=request.POST.get("note", ""),
+        ok="已完成年度确认并重新发布。",
+    )
+    return redirect("org:subject_detail", agency_pk)
+
+
+@access("publicity.review")
+def subject_return(request: HttpRequest, agency_pk: int) -> HttpResponse:
+    profile = _subject_for(request, agency_pk)
+    require(request.user, "publicity.review", profile.agency_id)
+    form = CommentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.return_subject(request.user, profile, form.cleaned_data["comment"], ip=client_ip(request))
+        except SanxiangError as exc:
+            apply_errors(form, exc, "comment")
+        else:
+            messages.success(request, "已退回修改。")
+            return redirect("org:subject_detail", agency_pk)
+    return render(
+        request,
+        "org/action_form.html",
+        {
+            "form": form,
+            "title": f"退回执法主体信息：{profile.name}",
+            "submit": "退回修改",
+            "back": reverse("org:subject_detail", args=[agency_pk]),
+        },
+    )
+
+
+@access("publicity.review")
+def review_queue(request: HttpRequest) -> HttpResponse:
+    """The 行政执法协调监督科's queue: entries submitted by the agencies it supervises."""
+    subjects = scoped(
+        request.user, "publicity.review", SubjectProfile.objects.select_related("agency", "updated_by")
+    ).filter(state=pub_rules.SUBMITTED)
+    officers = scoped(
+        request.user, "publicity.review", Officer.objects.select_related("agency", "department", "updated_by")
+    ).filter(state=pub_rules.SUBMITTED)
+    return render(request, "org/review_queue.html", {"subjects": subjects, "officers": officers})
+
+
+# 执法人员 ----------------------------------------------------------------------------------------------------------
+
+CERT_FILTERS = [
+    ("valid", "有效"),
+    ("expiring", "60日内到期"),
+    ("expired", "已过期"),
+    ("suspended", "暂扣"),
+    ("revoked", "注销"),
+    ("none", "无已审核证件"),
+]
+
+
+@access("publicity.read")
+def officer_list(request: HttpRequest) -> HttpResponse:
+    qs = scoped(
+        request.user,
+        "publicity.read",
+        Officer.objects.select_related("agency", "department").prefetch_related("certificates"),
+    )
+    agencies = scoped(request.user, "publicity.read", Agency.objects.all(), "id")
+    agency_id = request.GET.get("agency", "")
+    if agency_id.isdigit():
+        qs = qs.filter(agency_id=int(agency_id))
+    state = request.GET.get("state", "")
+    if state in STATE_LABELS:
+        qs = qs.filter(state=state)
+    active = request.GET.get("active", "1")
+    if active in ("0", "1"):
+        qs = qs.filter(is_active=active == "1")
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(Q(name__contains=q) | Q(certificates__number__icontains=q)).distinct()
+    today = timezone.localdate()
+    cert_filter = request.GET.get("cert", "")
+    rows = []
+    for officer in qs[:1000]:
+        current = next((c for c in officer.certificates.all() if c.is_current), None)
+        pending = next(
+            (c for c in officer.certificates.all() if not c.is_current and c.approved_at is None), None
+        )
+        effective = current.effective_status(today) if current else "none"
+        warning = (
+            rules.certificate_warning_level(current.valid_until, today)
+            if current and current.status == "valid"
+            else None
+        )
+        if cert_filter == "expiring":
+            if warning != "yellow":
+                continue
+        elif cert_filter and cert_filter != effective:
+            continue
+        rows.append(
+            {
+                "officer": officer,
+                "cert": current,
+                "pending": pending,
+                "effective": effective,
+                "warning": warning,
+            }
+        )
+    own_agencies = [a for a in agencies if _can_edit(request.user, a.pk)]
+    return render(
+        request,
+        "org/officer_list.html",
+        {
+            "rows": rows,
+            "agencies": agencies,
+            "own_agencies": own_agencies,
+            "filters": {"agency": agency_id, "state": state, "active": active, "q": q, "cert": cert_filter},
+            "states": REVIEW_STATE_CHOICES,
+            "cert_filters": CERT_FILTERS,
+            "labels": rules.CERTIFICATE_STATUS_LABELS,
+            "can_review_any": can(request.user, "publicity.review"),
+        },
+    )
+
+
+def _officer_for(request: HttpRequest, pk: int) -> Officer:
+    return scoped_get(
+        request.user,
+        "publicity.read",
+        Officer.objects.select_related("agency__region", "department", "user"),
+        pk=pk,
+    )
+
+
+@access("publicity.read")
+def officer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    officer = _officer_for(request, pk)
+    today = timezone.localdate()
+    current = officer.current_certificate()
+    certificates = officer.certificates.prefetch_related("status_changes__actor")
+    return render(
+        request,
+        "org/officer_detail.html",
+        {
+            "officer": officer,
+            "current": current,
+            "pending": officer.pending_certificate(),
+            "certificates": certificates,
+            "effective": current.effective_status(today) if current else "none",
+            "warning": rules.certificate_warning_level(current.valid_until, today)
+            if current and current.status == "valid"
+            else None,
+            "labels": rules.CERTIFICATE_STATUS_LABELS,
+            "assignable": selectors.is_assignable(officer, today),
+            "versions": officer.versions.select_related("actor")[:50],
+            "publications": Publication.objects.filter(
+                kind=Kind.OFFICER, source_type=officer._meta.label_lower, source_id=str(officer.pk)
+            ).order_by("-published_at"),
+            "can_edit": _can_edit(request.user, officer.agency_id),
+            "can_review": can(request.user, "publicity.review", officer.agency_id),
+            "can_manage_cert": can(request.user, "certificate.manage", officer.agency_id),
+            "masked_id": pub_rules.redact_text(officer.id_number) if officer.id_number else "",
+            "masked_mobile": pub_rules.redact_text(officer.mobile) if officer.mobile else "",
+        },
+    )
+
+
+def _officer_initial(officer: Officer) -> dict[str, Any]:
+    cert = officer.pending_certificate() or officer.current_certificate()
+    initial: dict[str, Any] = {
+        "name": officer.name,
+        "department": officer.department_id,
+        "position": officer.position,
+        "categories": officer.categories,
+        "area": officer.area,
+        "has_legal_qualification": officer.has_legal_qualification,
+        "id_number": officer.id_number,
+        "mobile": officer.mobile,
+        "user": officer.user_id,
+    }
+    if cert:
+        initial.update(
+            cert_number=cert.number,
+            cert_issuer=cert.issuer,
+            cert_valid_from=cert.valid_from,
+            cert_valid_until=cert.valid_until,
+        )
+    return initial
+
+
+def _officer_form(request: HttpRequest, agency: Agency, officer: Officer | None) -> HttpResponse:
+    initial = _officer_initial(officer) if officer else {"area": agency.region.full_name + "行政区域内"}
+    form = OfficerForm(request.POST or None, request.FILES or None, agency=agency, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = actions.save_officer(
+                request.user,
+                agency,
+                officer,
+                form.cleaned_data,
+                photo=form.cleaned_data.get("photo"),
+                ip=client_ip(request),
+            )
+        except SanxiangError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"已保存执法人员信息草稿：{saved.name}。修改完成后请报送审核。")
+            return redirect("org:officer_detail", saved.pk)
+    locked = officer is not None and (not pub_rules.editable(officer.state) or not officer.is_active)
+    return render(
+        request,
+        "org/officer_form.html",
+        {"form": form, "agency": agency, "officer": officer, "locked": locked},
+    )
+
+
+@access("publicity.read")
+def officer_create(request: HttpRequest, agency_pk: int) -> HttpResponse:
+    agency = scoped_get(
+        request.user, "publicity.read", Agency.objects.select_related("region"), "id", pk=agency_pk
+    )
+    _require_edit(request.user, agency.pk)
+    return _officer_form(request, agency, None)
+
+
+@access("publicity.read")
+def officer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    officer = _officer_for(request, pk)
+    _require_edit(request.user, officer.agency_id)
+    return _officer_form(request, officer.agency, officer)
+
+
+@access("publicity.read")
+def officer_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    officer = _officer_for(request, pk)
+    _require_edit(request.user, officer.agency_id)
+    if (refused := _post_only(request)) is not None:
+        return refused
+    _act(request, actions.submit_officer, officer, ok="已报送行政执法协调监督科审核。")
+    return redirect("org:officer_detail", pk)
+
+
+@access("publicity.review")
+def officer_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    officer = _officer_for(request, pk)
+    require(request.user, "publicity.review", officer.agency_id)
+    if (refused := _post_only(request)) is not None:
+        return refused
+    _act(request, actions.approve_officer, officer, ok="已审核通过并发布执法人员信息。")
+    return redirect("org:officer_detail", pk)
+
+
+@access("publicity.review")
+def officer_return(request: HttpRequest, pk: int) -> HttpResponse:
+    officer = _officer_for(request, pk)
+    require(request.user, "publicity.review", officer.agency_id)
+    form = CommentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.return_officer(request.user, officer, form.cleaned_data["comment"], ip=client_ip(request))
+        except SanxiangError as exc:
+            apply_errors(form, exc, "comment")
+        else:
+            messages.success(request, "已退回修改。")
+            return redirect("org:officer_detail", pk)
+    return render(
+        request,
+        "org/action_form.html",
+        {
+            "form": form,
+            "title": f"退回执法人员信息：{officer.name}",
+            "submit": "退回修改",
+            "back": reverse("org:officer_detail", args=[pk]),
+        },
+    )
+
+
+@access("publicity.review")
+def officer_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    officer = _officer_for(request, pk)
+    require(request.user, "publicity.review", officer.agency_id)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.deactivate_officer(
+                request.user, officer, form.cleaned_data["reason"], ip=client_ip(request)
+            )
+        except SanxiangError as exc:
+            apply_errors(form, exc, "reason")
+        else:
+            messages.success(request, f"{officer.name}已离岗，公示信息已撤回。")
+            return redirect("org:officer_detail", pk)
+    return render(
+        request,
+        "org/action_form.html",
+        {
+            "form": form,
+            "title": f"执法人员离岗：{officer.name}",
+            "intro": "离岗后不能再被指派执法，公示信息将撤回并记录原因。",
+            "submit": "确认离岗",
+            "danger": True,
+            "back": reverse("org:officer_detail", args=[pk]),
+        },
+    )
+
+
+@access("certificate.manage")
+def certificate_status(request: HttpRequest, pk: int) -> HttpResponse:
+    cert = scoped_get(
+        request.user,
+        "certificate.manage",
+        Certificate.objects.select_related("officer__agency"),
+        "officer__agency_id",
+        pk=pk,
+    )
+    form = CertificateStatusForm(
+        request.POST or None, initial={"action": request.GET.get("action", "suspend")}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.change_certificate_status(
+                request.user,
+                cert,
+                form.cleaned_data["action"],
+                form.cleaned_data["reason"],
+                ip=client_ip(request),
+            )
+        except SanxiangError as exc:
+            apply_errors(form, exc, "reason")
+        else:
+            messages.success(request, f"执法证 {cert.number} 状态已变更，公示信息已同步更新。")
+            return redirect("org:officer_detail", cert.officer_id)
+    return render(
+        request,
+        "org/action_form.html",
+        {
+            "form": form,
+            "title": f"执法证状态：{cert.officer.name}（{cert.number}，当前{cert.get_status_display()}）",
+            "intro": "暂扣、注销或恢复执法证。注销不可恢复。变更后公示信息自动更新，公众核验时显示新状态。",
+            "submit": "确认变更",
+            "danger": True,
+            "back": reverse("org:officer_detail", args=[cert.officer_id]),
+        },
+    )
+
+
+PLACEHOLDER_PHOTO = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="160" viewBox="0 0 120 160">'
+    '<rect width="120" height="160" fill="#e9ecef"/><circle cx="60" cy="60" r="28" fill="#adb5bd"/>'
+    '<rect x="22" y="98" width="76" height="50" rx="24" fill="#adb5bd"/></svg>'
+)
+
+
+@access("publicity.read")
+def officer_photo(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The officer's photo for staff pages (the public one is served by the portal from the publication)."""
+    officer = _officer_for(request, pk)
+    if not officer.photo or not default_storage.exists(officer.photo):
+        return HttpResponse(PLACEHOLDER_PHOTO, content_type="image/svg+xml")
+    content_type = "image/png" if officer.photo.endswith(".png") else "image/jpeg"
+    response = FileResponse(default_storage.open(officer.photo, "rb"), content_type=content_type)
+    response["Cache-Control"] = "private, max-age=300"
+    return response
