@@ -81,3 +81,41 @@ def holidays(request: HttpRequest, year: int) -> dict[str, Any]:
             for h in entries
         ],
     }
+
+
+# --- background jobs (core.jobs); mounted at /api/v1/jobs/ ---------------------------------------------
+
+jobs_router = Router(tags=["后台任务"])
+
+
+class JobOut(Schema):
+    id: int
+    kind: str
+    title: str
+    status: str
+    status_label: str
+    finished: bool
+    stale: bool
+    done: int
+    total: int
+    percent: int
+    message: str
+    errors: list[str]
+    result: dict[str, Any]
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+
+
+@jobs_router.get(
+    "/{job_id}",
+    response=JobOut,
+    url_name="job",
+    summary="后台任务的状态与进度",
+    description="status: queued 排队中 / running 进行中 / succeeded 成功 / failed 失败。errors 为逐行的中文错误"
+    "（“第N行 字段名：问题”）。只有任务发起人和对任务所属机关具有相应权限的人员可以查看。",
+)
+def job(request: HttpRequest, job_id: int) -> dict[str, Any]:
+    from core import jobs
+
+    return jobs.snapshot(jobs.get_for(request.user, job_id))

@@ -108,3 +108,57 @@ class Holiday(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()}"
+
+
+class Job(models.Model):
+    """A background job (an import, an export, a report) with its progress, shown on a progress page.
+
+    Only its creator, and users who hold ``capability`` over its agency, may read it (core.jobs.get_for).
+    ``errors`` holds the row-level Chinese messages of a refused import ("第N行 字段名：问题").
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "进行中"
+        SUCCEEDED = "succeeded", "成功"
+        FAILED = "failed", "失败"
+
+    kind = models.CharField("类型", max_length=40)
+    title = models.CharField("名称", max_length=200)
+    agency = models.ForeignKey(Agency, verbose_name="所属机关", on_delete=models.PROTECT, related_name="jobs")
+    created_by = models.ForeignKey(
+        "accounts.User", verbose_name="发起人", on_delete=models.PROTECT, related_name="jobs"
+    )
+    capability = models.CharField(
+        "查阅权限", max_length=60, help_text="对所属机关具有此权限的用户也可查看本任务"
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.QUEUED)
+    done = models.PositiveIntegerField("已处理", default=0)
+    total = models.PositiveIntegerField("总数", default=0)
+    message = models.CharField("说明", max_length=500, blank=True)
+    params = models.JSONField("参数", default=dict, blank=True)
+    errors = models.JSONField("错误", default=list, blank=True)
+    result = models.JSONField("结果", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "后台任务"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["created_by", "-created_at"], name="core_job_creator_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.get_status_display()}）"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.SUCCEEDED:
+            return 100
+        if not self.total:
+            return 0
+        return min(100, self.done * 100 // self.total)

@@ -1,8 +1,8 @@
-"""The working-day calendar pages, mounted at /manage/calendar/."""
+"""The working-day calendar pages, mounted at /manage/calendar/, and the progress page of background jobs."""
 
 from django.urls import path
 
-from core import views
+from core import views, views_jobs
 
 app_name = "core"
 urlpatterns = [
@@ -11,4 +11,5 @@ urlpatterns = [
     path("day/<str:day>/delete/", views.holiday_delete, name="holiday_delete"),
     path("import/", views.import_csv, name="import_csv"),
     path("template.csv", views.csv_template, name="csv_template"),
+    path("jobs/<int:pk>/", views_jobs.job_detail, name="job_detail"),
 ]
