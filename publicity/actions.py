@@ -17,7 +17,7 @@ from audit.chain import record
 from core.errors import SanxiangError
 from core.hashing import sm3
 from publicity.models import Kind, Publication
-from publicity.rules import redact_payload, redact_text
+from publicity.rules import redact_payload, redact_text, required_reason
 
 
 def _digest(payload: Any) -> str:
@@ -97,9 +97,7 @@ def publish(
 def withdraw(user: Any, publication: Publication, reason: str, ip: str = "") -> Publication:
     """Hide a live publication from the portal, keeping it and the reason (regulations.md §9: 撤回须说明理由)."""
     require(user, "publicity.review", publication.agency_id)
-    reason = (reason or "").strip()
-    if len(reason) < 4:
-        raise SanxiangError("撤回理由：请写明撤回原因（至少4个字）", field="reason")
+    reason = required_reason(reason, "撤回理由：请写明撤回原因（至少4个字）", "reason")
     with transaction.atomic():
         locked = Publication.objects.select_for_update().get(pk=publication.pk)
         if locked.withdrawn_at is not None:

@@ -84,6 +84,8 @@ class Publication(models.Model):
         indexes = [
             models.Index(fields=["kind", "superseded_at", "withdrawn_at"], name="publication_live"),
             models.Index(fields=["source_type", "source_id"], name="publication_source"),
+            # The public 执法证 verification looks a number up without knowing the agency.
+            models.Index(fields=["kind", "key"], name="publication_kind_key"),
         ]
 
     def __str__(self) -> str:

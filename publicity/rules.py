@@ -52,6 +52,20 @@ def review_transition(state: str, action: str) -> str:
     return target
 
 
+# A return, withdrawal, 暂扣/注销 or 离岗 must say why (regulations.md §9: 撤回须说明理由; seed 二(一)3 退回意见).
+MIN_REASON = 4
+
+
+def required_reason(text: str | None, message: str, field: str) -> str:
+    """The stripped reason, or SanxiangError(message) when it has fewer than MIN_REASON characters."""
+    from core.errors import SanxiangError
+
+    reason = (text or "").strip()
+    if len(reason) < MIN_REASON:
+        raise SanxiangError(message, field=field)
+    return reason
+
+
 def editable(state: str) -> bool:
     """A draft can be edited while it is not waiting for review."""
     return state in {DRAFT, RETURNED, PUBLISHED}
@@ -59,8 +73,10 @@ def editable(state: str) -> bool:
 
 # 18-digit 居民身份证号码 (GB 11643) and 15-digit old ones; mainland mobile numbers; bank card numbers.
 ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
-MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-BANK_CARD = re.compile(r"(?<!\d)\d{16,19}(?!\d)")
+# A number glued to ASCII letters is part of an identifier (a hex storage name, a UUID, a 文号 like "A13987654321"),
+# not a phone or card number: masking it would corrupt e.g. the photo file name of an officer's publication.
+MOBILE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
+BANK_CARD = re.compile(r"(?<![0-9A-Za-z])\d{16,19}(?![0-9A-Za-z])")
 
 
 def redact_text(text: str) -> str:
@@ -79,6 +95,7 @@ FORBIDDEN_FIELDS = frozenset(
         "home_address",
         "bank_account",
         "birth_date",
+        "legal_qualification",  # 法律职业资格: internal (needed by the 法制审核员), never public (contracts.md)
         "health",
         "password",
         "user_id",
