@@ -107,9 +107,12 @@ demo: install
 	@echo "  公示门户 portal  http://$(HOST):$(PORT)/"
 	@echo "  工作人员登录     http://$(HOST):$(PORT)/accounts/login/"
 	@echo "  API (OpenAPI)    http://$(HOST):$(PORT)/api/v1/openapi.json"
+	@echo "  后台任务 worker  manage.py db_worker（日志 var/db_worker.log）"
 	@echo "按 Ctrl-C 停止 / press Ctrl-C to stop."
 	@echo
-	@exec $(DEMO_ENV) $(VENV)/bin/gunicorn sanxiang.wsgi -b $(HOST):$(PORT) -w 2 --access-logfile -
+	@$(DEMO_ENV) $(PY) manage.py db_worker --no-reload >>var/db_worker.log 2>&1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null || true' EXIT INT TERM; \
+	$(DEMO_ENV) $(VENV)/bin/gunicorn sanxiang.wsgi -b $(HOST):$(PORT) -w 2 --access-logfile -
 
 # Both databases run every test, browser tests included; the exit code is non-zero if either run fails
 # (pytest's 5, "no tests collected", counts as a failure).

@@ -12,6 +12,9 @@ from accounts.access import can
 NAV = [
     ("workbench.view", "工作台", "workbench"),
     ("org.read", "机关与科室", "org:agency_list"),
+    ("publicity.read", "执法主体与人员", "org:subject_list"),
+    ("publicity.read", "事项清单", "catalog:item_list"),
+    ("publicity.read", "执法流程", "catalog:process_list"),
     ("calendar.manage", "工作日历", "core:calendar"),
     ("accounts.manage", "账号与角色", "accounts:user_list"),
     ("audit.read", "审计日志", "audit:event_list"),

@@ -15,6 +15,7 @@ from accounts.api import TokenAuth, session_auth
 from accounts.api import router as accounts_router
 from audit.api import router as audit_router
 from catalog.api import router as catalog_router
+from core.api import jobs_router
 from core.api import router as core_router
 from core.errors import SanxiangError
 from org.api import router as org_router
@@ -60,6 +61,7 @@ def health(request: HttpRequest) -> Status:
 
 api.add_router("/auth", accounts_router)
 api.add_router("/calendar", core_router)
+api.add_router("/jobs", jobs_router)
 api.add_router("/org", org_router)
 api.add_router("/audit", audit_router)
 api.add_router("/catalog", catalog_router)

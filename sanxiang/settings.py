@@ -9,6 +9,8 @@ Environment variables (all optional in development):
 - SANXIANG_CSRF_TRUSTED_ORIGINS  comma-separated origins behind a reverse proxy (e.g. https://zfjd.yuxi.gov.cn)
 - SANXIANG_BEHIND_TLS_PROXY 1 when a TLS-terminating proxy sets X-Forwarded-Proto (cookies then default to Secure)
 - SANXIANG_SECURE_COOKIES   1/0 to force Secure cookies on or off
+- SANXIANG_SUBJECT_RECONFIRM_DAYS  days between annual re-confirmations of a 执法主体 entry (default 365)
+- SANXIANG_PUBLIC_URL       base URL printed in certificate QR codes (default: the request's own address)
 """
 
 from __future__ import annotations
@@ -51,6 +53,9 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("SANXIANG_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()
 ]
+# 执法主体年度确认周期 (inferred, issue #3): configuration with this default.
+SANXIANG_SUBJECT_RECONFIRM_DAYS = int(os.environ.get("SANXIANG_SUBJECT_RECONFIRM_DAYS", "365"))
+SANXIANG_PUBLIC_URL = os.environ.get("SANXIANG_PUBLIC_URL", "").rstrip("/")
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("SANXIANG_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
