@@ -1,4 +1,8 @@
-"""Idle session timeout (等保三级: 登录连接超时自动退出): 30 minutes without a request ends the session."""
+"""Idle session timeout (等保三级: 登录连接超时自动退出): 30 minutes without a request ends the session.
+
+Automatic polls (a progress bar refreshing itself, marked with the header ``X-Sanxiang-Poll: 1``) are not activity:
+they are checked against the timeout but do not keep an unattended session alive.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,8 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 
 from accounts.rules import IDLE_TIMEOUT_MINUTES
+
+POLL_HEADER = "X-Sanxiang-Poll"
 
 
 class IdleTimeoutMiddleware:
@@ -28,6 +34,6 @@ class IdleTimeoutMiddleware:
                     request,
                     f"您已超过 {IDLE_TIMEOUT_MINUTES} 分钟未操作，为保护数据安全已自动退出，请重新登录。",
                 )
-            else:
+            elif request.headers.get(POLL_HEADER) != "1" or last is None:
                 request.session["last_seen"] = now
         return self.get_response(request)

@@ -113,6 +113,22 @@ def test_idle_for_twenty_nine_minutes_stays_signed_in(login) -> None:
     assert client.get("/workbench/").status_code == 200
 
 
+def test_progress_polls_do_not_keep_an_idle_session_alive(login) -> None:
+    client = login("zhangsan")
+    client.get("/workbench/")
+    _age_session(client, (rules.IDLE_TIMEOUT_MINUTES - 1) * 60)
+    assert client.get("/workbench/", headers={"X-Sanxiang-Poll": "1"}).status_code == 200
+    _age_session_by(client, 2 * 60)
+    response = client.get("/workbench/")
+    assert response.status_code == 302 and LOGIN in response["Location"]
+
+
+def _age_session_by(client, seconds: float) -> None:
+    session = client.session
+    session["last_seen"] = float(session["last_seen"]) - seconds
+    session.save()
+
+
 def test_login_logout_and_failure_are_audited_without_the_typed_name(client, yuxi, persona, password) -> None:
     client.post(LOGIN, {"username": "zhangsan", "password": password})
     client.post("/accounts/logout/")
