@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -379,28 +380,41 @@ def subject_reconfirm(request: HttpRequest, agency_pk: int) -> HttpResponse:
     return redirect("org:subject_detail", agency_pk)
 
 
+def _form_action(
+    request: HttpRequest,
+    form: Any,
+    run: Callable[[dict[str, Any]], Any],
+    *,
+    field: str,
+    ok: str,
+    done_url: str,
+    page: dict[str, Any],
+) -> HttpResponse:
+    """A reason/comment form that runs one action: on success flash ``ok`` and go back to ``done_url``; a rule's
+    refusal is shown next to ``field`` and the form comes back with what was typed (org/action_form.html)."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            run(form.cleaned_data)
+        except SanxiangError as exc:
+            apply_errors(form, exc, field)
+        else:
+            messages.success(request, ok)
+            return redirect(done_url)
+    return render(request, "org/action_form.html", {"form": form, "back": done_url, **page})
+
+
 @access("publicity.review")
 def subject_return(request: HttpRequest, agency_pk: int) -> HttpResponse:
     profile = _subject_for(request, agency_pk)
     require(request.user, "publicity.review", profile.agency_id)
-    form = CommentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.return_subject(request.user, profile, form.cleaned_data["comment"], ip=client_ip(request))
-        except SanxiangError as exc:
-            apply_errors(form, exc, "comment")
-        else:
-            messages.success(request, "已退回修改。")
-            return redirect("org:subject_detail", agency_pk)
-    return render(
+    return _form_action(
         request,
-        "org/action_form.html",
-        {
-            "form": form,
-            "title": f"退回执法主体信息：{profile.name}",
-            "submit": "退回修改",
-            "back": reverse("org:subject_detail", args=[agency_pk]),
-        },
+        CommentForm(request.POST or None),
+        lambda data: actions.return_subject(request.user, profile, data["comment"], ip=client_ip(request)),
+        field="comment",
+        ok="已退回修改。",
+        done_url=reverse("org:subject_detail", args=[agency_pk]),
+        page={"title": f"退回执法主体信息：{profile.name}", "submit": "退回修改"},
     )
 
 
@@ -624,24 +638,14 @@ def officer_approve(request: HttpRequest, pk: int) -> HttpResponse:
 def officer_return(request: HttpRequest, pk: int) -> HttpResponse:
     officer = _officer_for(request, pk)
     require(request.user, "publicity.review", officer.agency_id)
-    form = CommentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.return_officer(request.user, officer, form.cleaned_data["comment"], ip=client_ip(request))
-        except SanxiangError as exc:
-            apply_errors(form, exc, "comment")
-        else:
-            messages.success(request, "已退回修改。")
-            return redirect("org:officer_detail", pk)
-    return render(
+    return _form_action(
         request,
-        "org/action_form.html",
-        {
-            "form": form,
-            "title": f"退回执法人员信息：{officer.name}",
-            "submit": "退回修改",
-            "back": reverse("org:officer_detail", args=[pk]),
-        },
+        CommentForm(request.POST or None),
+        lambda data: actions.return_officer(request.user, officer, data["comment"], ip=client_ip(request)),
+        field="comment",
+        ok="已退回修改。",
+        done_url=reverse("org:officer_detail", args=[pk]),
+        page={"title": f"退回执法人员信息：{officer.name}", "submit": "退回修改"},
     )
 
 
@@ -649,27 +653,18 @@ def officer_return(request: HttpRequest, pk: int) -> HttpResponse:
 def officer_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     officer = _officer_for(request, pk)
     require(request.user, "publicity.review", officer.agency_id)
-    form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.deactivate_officer(
-                request.user, officer, form.cleaned_data["reason"], ip=client_ip(request)
-            )
-        except SanxiangError as exc:
-            apply_errors(form, exc, "reason")
-        else:
-            messages.success(request, f"{officer.name}已离岗，公示信息已撤回。")
-            return redirect("org:officer_detail", pk)
-    return render(
+    return _form_action(
         request,
-        "org/action_form.html",
-        {
-            "form": form,
+        ReasonForm(request.POST or None),
+        lambda data: actions.deactivate_officer(request.user, officer, data["reason"], ip=client_ip(request)),
+        field="reason",
+        ok=f"{officer.name}已离岗，公示信息已撤回。",
+        done_url=reverse("org:officer_detail", args=[pk]),
+        page={
             "title": f"执法人员离岗：{officer.name}",
             "intro": "离岗后不能再被指派执法，公示信息将撤回并记录原因。",
             "submit": "确认离岗",
             "danger": True,
-            "back": reverse("org:officer_detail", args=[pk]),
         },
     )
 
@@ -686,30 +681,20 @@ def certificate_status(request: HttpRequest, pk: int) -> HttpResponse:
     form = CertificateStatusForm(
         request.POST or None, initial={"action": request.GET.get("action", "suspend")}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.change_certificate_status(
-                request.user,
-                cert,
-                form.cleaned_data["action"],
-                form.cleaned_data["reason"],
-                ip=client_ip(request),
-            )
-        except SanxiangError as exc:
-            apply_errors(form, exc, "reason")
-        else:
-            messages.success(request, f"执法证 {cert.number} 状态已变更，公示信息已同步更新。")
-            return redirect("org:officer_detail", cert.officer_id)
-    return render(
+    return _form_action(
         request,
-        "org/action_form.html",
-        {
-            "form": form,
+        form,
+        lambda data: actions.change_certificate_status(
+            request.user, cert, data["action"], data["reason"], ip=client_ip(request)
+        ),
+        field="reason",
+        ok=f"执法证 {cert.number} 状态已变更，公示信息已同步更新。",
+        done_url=reverse("org:officer_detail", args=[cert.officer_id]),
+        page={
             "title": f"执法证状态：{cert.officer.name}（{cert.number}，当前{cert.get_status_display()}）",
             "intro": "暂扣、注销或恢复执法证。注销不可恢复。变更后公示信息自动更新，公众核验时显示新状态。",
             "submit": "确认变更",
             "danger": True,
-            "back": reverse("org:officer_detail", args=[cert.officer_id]),
         },
     )
 
