@@ -72,6 +72,13 @@ CAPABILITIES: dict[str, tuple[frozenset[str], str, str]] = {
         OWN,
         "查阅本机关执法案件",
     ),
+    # 全过程记录 (seed 二(二)): 承办 a case — register, record acts, upload evidence, draft 文书. Which step a user may
+    # complete is further limited by the step's actors in the process definition (cases.rules.may_act).
+    "case.handle": (
+        frozenset({Role.OFFICER, Role.DEPT_HEAD, Role.REVIEWER, Role.DEPUTY_LEADER, Role.PRINCIPAL}),
+        OWN,
+        "办理本机关执法案件（登记、记录、取证、制作文书）",
+    ),
     "supervision.read": (
         frozenset({Role.SUPERVISOR, Role.PRINCIPAL, Role.DEPUTY_LEADER}),
         SUPERVISED,

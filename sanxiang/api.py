@@ -14,10 +14,16 @@ from ninja import NinjaAPI, Schema, Status
 from accounts.api import TokenAuth, session_auth
 from accounts.api import router as accounts_router
 from audit.api import router as audit_router
+from cases.api_clocks import router as cases_clocks_router
+from cases.api_core import router as cases_core_router
+from cases.api_documents import router as cases_documents_router
+from cases.api_dossier import router as cases_dossier_router
+from cases.api_online import router as apply_router
 from catalog.api import router as catalog_router
 from core.api import jobs_router
 from core.api import router as core_router
 from core.errors import SanxiangError
+from evidence.api import router as evidence_router
 from org.api import router as org_router
 from publicity.api import router as public_router
 
@@ -66,3 +72,9 @@ api.add_router("/org", org_router)
 api.add_router("/audit", audit_router)
 api.add_router("/catalog", catalog_router)
 api.add_router("/public", public_router)
+api.add_router("/cases", cases_core_router)
+api.add_router("/cases", cases_clocks_router)
+api.add_router("/cases", cases_documents_router)
+api.add_router("/cases", cases_dossier_router)
+api.add_router("/evidence", evidence_router)
+api.add_router("/apply", apply_router)

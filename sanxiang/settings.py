@@ -10,6 +10,8 @@ Environment variables (all optional in development):
 - SANXIANG_BEHIND_TLS_PROXY 1 when a TLS-terminating proxy sets X-Forwarded-Proto (cookies then default to Secure)
 - SANXIANG_SECURE_COOKIES   1/0 to force Secure cookies on or off
 - SANXIANG_SUBJECT_RECONFIRM_DAYS  days between annual re-confirmations of a 执法主体 entry (default 365)
+- SANXIANG_PII_KEY          SM4 key (32 hex digits) encrypting parties' ID numbers and contacts (default: var/pii_key)
+- SANXIANG_EVIDENCE_DIR     where evidence blobs are stored (default ./var/evidence)
 - SANXIANG_PUBLIC_URL       base URL printed in certificate QR codes (default: the request's own address)
 """
 
@@ -50,6 +52,25 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _pii_key() -> str:
+    """SM4 key (32 hex digits) for party ID numbers and contacts at rest (core.crypto). From the environment in
+    production (SANXIANG_PII_KEY); a development install keeps a generated key in var/pii_key."""
+    key = os.environ.get("SANXIANG_PII_KEY")
+    if key:
+        return key.strip()
+    path = VAR_DIR / "pii_key"
+    if path.exists():
+        return path.read_text().strip()
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(16)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+SANXIANG_PII_KEY = _pii_key()
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("SANXIANG_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()
 ]
@@ -121,6 +142,8 @@ INSTALLED_APPS = [
     "catalog",
     "audit",
     "publicity",
+    "cases",
+    "evidence",
 ]
 
 # Background work (imports, reports, dossiers): django.tasks with the database backend, run by
@@ -244,6 +267,12 @@ STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": VAR_DIR / "media"},
+    },
+    # Evidence blobs and issued 文书/案卷 files, content-addressed (evidence.store); any Django storage works
+    # (django-storages for S3-compatible object stores).
+    "evidence": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": Path(os.environ.get("SANXIANG_EVIDENCE_DIR", VAR_DIR / "evidence"))},
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }

@@ -11,5 +11,8 @@ urlpatterns = [
     path("manage/calendar/", include("core.urls")),
     path("manage/catalog/", include("catalog.urls")),
     path("audit/", include("audit.urls")),
+    path("cases/", include("cases.urls")),
+    path("evidence/", include("evidence.urls")),
+    path("apply/", include("cases.urls_public")),
     path("api/v1/", api.urls),
 ]

@@ -3,13 +3,14 @@
 #   chromium        browser tests (Playwright drives /usr/bin/chromium; never `playwright install`)
 #   fonts-noto-cjk  Chinese glyphs in PDFs (WeasyPrint) and screenshots
 #   graphviz        `dot` renders the 流程图
+#   libpango*       WeasyPrint renders 文书 and 电子案卷 PDFs with Pango
 # Package names given as arguments replace that list (the Makefile asks for nodejs npm that way).
 set -euo pipefail
 
 if [ $# -gt 0 ]; then
     packages=("$@")
 else
-    packages=(chromium fonts-noto-cjk graphviz)
+    packages=(chromium fonts-noto-cjk graphviz libpango-1.0-0 libpangoft2-1.0-0)
 fi
 missing=()
 for pkg in "${packages[@]}"; do
