@@ -59,3 +59,26 @@ def password():
     from org.demo import DEMO_PASSWORD
 
     return DEMO_PASSWORD
+
+
+@pytest.fixture
+def evidence_tmp(settings, tmp_path):
+    """Evidence blobs and issued 文书 go to a temporary directory, not var/evidence."""
+    location = tmp_path / "evidence"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": location},
+        },
+    }
+    return location
+
+
+@pytest.fixture
+def case_world(yuxi, persona, evidence_tmp):
+    """Officers with valid 执法证 (linked to zhangsan, zhaoliu, kezhang; 王五 at 红塔区) and one published item per
+    procedure at the 市司法局 and a penalty item at 红塔区. See cases/tests/factories.py."""
+    from cases.tests import factories
+
+    return factories.world(persona)

@@ -11,6 +11,8 @@ from accounts.access import can
 
 NAV = [
     ("workbench.view", "工作台", "workbench"),
+    ("case.read", "执法案件", "cases:list"),
+    ("case.handle", "平台办件导入", "cases:platform_import"),
     ("org.read", "机关与科室", "org:agency_list"),
     ("publicity.read", "执法主体与人员", "org:subject_list"),
     ("publicity.read", "事项清单", "catalog:item_list"),

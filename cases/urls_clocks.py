@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from cases import views_clocks
+
+urlpatterns: list[URLPattern] = [
+    path("<int:pk>/clocks/", views_clocks.clocks, name="clocks"),
+    path("<int:pk>/compliance/", views_clocks.compliance_sheet, name="compliance"),
+]

@@ -1,7 +1,14 @@
-"""URL patterns of the cases app: H5 (网上申请, public). Combined into the "cases" namespace by cases/urls.py."""
+"""URL patterns of the public "apply" namespace (/apply/, H5): online 许可 applications and status lookup.
+Combined by cases/urls_public.py."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from cases import views_online
+
+urlpatterns: list[URLPattern] = [
+    path("", views_online.index, name="index"),
+    path("<int:item_pk>/", views_online.form, name="form"),
+    path("status/", views_online.status, name="status"),
+]

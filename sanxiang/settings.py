@@ -10,6 +10,7 @@ Environment variables (all optional in development):
 - SANXIANG_BEHIND_TLS_PROXY 1 when a TLS-terminating proxy sets X-Forwarded-Proto (cookies then default to Secure)
 - SANXIANG_SECURE_COOKIES   1/0 to force Secure cookies on or off
 - SANXIANG_SUBJECT_RECONFIRM_DAYS  days between annual re-confirmations of a 执法主体 entry (default 365)
+- SANXIANG_CLOCK_YELLOW_DAYS  days before a case deadline that it turns yellow (default 3)
 - SANXIANG_PII_KEY          SM4 key (32 hex digits) encrypting parties' ID numbers and contacts (default: var/pii_key)
 - SANXIANG_EVIDENCE_DIR     where evidence blobs are stored (default ./var/evidence)
 - SANXIANG_PUBLIC_URL       base URL printed in certificate QR codes (default: the request's own address)
@@ -76,6 +77,8 @@ ALLOWED_HOSTS = [
 ]
 # 执法主体年度确认周期 (inferred, issue #3): configuration with this default.
 SANXIANG_SUBJECT_RECONFIRM_DAYS = int(os.environ.get("SANXIANG_SUBJECT_RECONFIRM_DAYS", "365"))
+# Days (working days for working-day clocks) before a due day that a case clock turns yellow (cases.clock_rules).
+SANXIANG_CLOCK_YELLOW_DAYS = int(os.environ.get("SANXIANG_CLOCK_YELLOW_DAYS", "3"))
 SANXIANG_PUBLIC_URL = os.environ.get("SANXIANG_PUBLIC_URL", "").rstrip("/")
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("SANXIANG_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
