@@ -14,6 +14,7 @@ import math
 import re
 import struct
 import wave
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -43,7 +44,7 @@ def _switch(page: Page, sign_in, username: str) -> None:
     sign_in(page, username)
 
 
-def _advance(page: Page, live, case_pk: int, choice: str, *, officers: list[str] = ()) -> None:
+def _advance(page: Page, live, case_pk: int, choice: str, *, officers: Sequence[str] = ()) -> None:
     page.goto(live.url(f"/cases/{case_pk}/"))
     form = page.locator("form.sx-advance")
     form.get_by_label(re.compile(f"^{choice}")).check()
