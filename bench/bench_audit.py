@@ -36,10 +36,11 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+import benchdb  # noqa: E402 - bench/benchdb.py, next to this script
 
 BENCH_DB = "sanxiang_bench_audit"  # its own database: never the one bench/run_all.py hands to every script
 CHAINS = [f"agency:{i}" for i in range(1, 10)] + ["platform"]
@@ -133,21 +134,6 @@ def run_child() -> dict:
 # --- parent: database, data, measurements ---------------------------------------------------------
 
 
-def _pg_admin(url: str, sql: str) -> None:
-    import psycopg
-
-    parsed = urlparse(url)
-    with psycopg.connect(
-        host=parsed.hostname or "127.0.0.1",
-        port=parsed.port or 5432,
-        user=parsed.username or "postgres",
-        password=parsed.password or None,
-        dbname="postgres",
-        autocommit=True,
-    ) as conn:
-        conn.execute(sql)  # type: ignore[arg-type]
-
-
 def _migrate() -> None:
     from django.core.management import call_command
 
@@ -155,21 +141,10 @@ def _migrate() -> None:
 
 
 def setup_database() -> tuple[str, Callable[[], None]]:
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        _pg_admin(url, f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        _pg_admin(
-            url,
-            f"CREATE DATABASE {BENCH_DB} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'",
-        )
-        os.environ["DATABASE_URL"] = urlunparse(urlparse(url)._replace(path=f"/{BENCH_DB}"))
-
-        def cleanup() -> None:
-            _pg_admin(url, f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-
-        return f"PostgreSQL ({BENCH_DB})", cleanup
+    drop = benchdb.use_scratch_database(BENCH_DB)
+    if drop:
+        return f"PostgreSQL ({BENCH_DB})", drop
     tmp = tempfile.mkdtemp(prefix="sanxiang-bench-")
-    os.environ.pop("DATABASE_URL", None)
     os.environ["SANXIANG_VAR_DIR"] = tmp
     return f"SQLite ({tmp}/sanxiang.sqlite3)", lambda: shutil.rmtree(tmp, ignore_errors=True)
 

@@ -28,50 +28,28 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+import benchdb  # noqa: E402 - bench/benchdb.py, next to this script
 
 BENCH_DB = "sanxiang_bench_import"
 TARGET_SECONDS = 10.0
 DEPARTMENT = "律师工作管理科"
 
 
-def _pg_admin(url: str, sql: str) -> None:
-    import psycopg
-
-    parsed = urlparse(url)
-    with psycopg.connect(
-        host=parsed.hostname or "127.0.0.1",
-        port=parsed.port or 5432,
-        user=parsed.username or "postgres",
-        password=parsed.password or None,
-        dbname="postgres",
-        autocommit=True,
-    ) as conn:
-        conn.execute(sql)  # type: ignore[arg-type]
-
-
 def setup_database() -> tuple[str, Callable[[], None]]:
     tmp = tempfile.mkdtemp(prefix="sanxiang-bench-import-")
     os.environ["SANXIANG_VAR_DIR"] = tmp  # SQLite file (if any), media and the job progress files
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        _pg_admin(url, f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        _pg_admin(
-            url,
-            f"CREATE DATABASE {BENCH_DB} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'",
-        )
-        os.environ["DATABASE_URL"] = urlunparse(urlparse(url)._replace(path=f"/{BENCH_DB}"))
+    drop = benchdb.use_scratch_database(BENCH_DB)
 
-        def cleanup() -> None:
-            _pg_admin(url, f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-            shutil.rmtree(tmp, ignore_errors=True)
+    def cleanup() -> None:
+        if drop:
+            drop()
+        shutil.rmtree(tmp, ignore_errors=True)
 
-        return f"PostgreSQL ({BENCH_DB})", cleanup
-    os.environ.pop("DATABASE_URL", None)
-    return f"SQLite ({tmp}/sanxiang.sqlite3)", lambda: shutil.rmtree(tmp, ignore_errors=True)
+    return (f"PostgreSQL ({BENCH_DB})" if drop else f"SQLite ({tmp}/sanxiang.sqlite3)"), cleanup
 
 
 def _django() -> None:
