@@ -1,4 +1,4 @@
-"""JSON API of the 电子案卷 (H5); mounted under /api/v1/cases/ by sanxiang/api.py.
+"""JSON API of the 电子案卷; mounted under /api/v1/cases/ by sanxiang/api.py.
 
 - ``GET  /api/v1/cases/{case_id}/dossiers`` — every dossier of the case (newest first) with hashes and contents;
 - ``POST /api/v1/cases/{case_id}/dossiers`` — generate a new one (closed cases only); returns the job, whose
@@ -12,11 +12,10 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, HttpRequest
 from ninja import Router, Schema
 
 from accounts.access import can, scoped_get
-from audit.chain import record
 from cases.actions import dossier as actions
 from cases.models import Case, Dossier
 from core import jobs
@@ -96,19 +95,8 @@ def generate(request: HttpRequest, case_id: int) -> dict[str, Any]:
 
 @router.get("/{case_id}/dossiers/{dossier_id}/pdf", url_name="cases_dossier_pdf", summary="下载电子案卷 PDF")
 def dossier_pdf(request: HttpRequest, case_id: int, dossier_id: int) -> FileResponse:
-    from evidence.store import open_blob
-
     case = _case(request, case_id)
-    item = Dossier.objects.select_related("blob").filter(case=case, pk=dossier_id).first()
-    if item is None or item.blob is None:
-        raise Http404("电子案卷不存在")
-    record(
-        "dossier.download",
-        actor=request.user,
-        agency_id=case.agency_id,
-        obj=case,
-        payload={"dossier": item.pk, "sha256": item.blob.sha256, "via": "api"},
-    )
-    response = FileResponse(open_blob(item.blob), content_type="application/pdf")
+    item, pdf = actions.open_for_download(request.user, case, dossier_id, via="api")
+    response = FileResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="dossier-{case.pk}-{item.pk}.pdf"'
     return response

@@ -1,4 +1,4 @@
-"""Public JSON API of online 许可 applications (H5); mounted under /api/v1/apply/ (no authentication).
+"""Public JSON API of online 许可 applications; mounted under /api/v1/apply/ (no authentication).
 
 - ``GET  /api/v1/apply/items`` — 许可 items open for online application, with their 材料清单;
 - ``POST /api/v1/apply/status`` — ``{"application_number", "query_code"}`` → the public status (404 when either

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from cases import clock_rules
 from cases.models import Case, CaseStep, Clock, Recusal, StepOfficer
+from cases.rules import av_requirement
 from catalog.process import CLOCK_UNITS, Process, Step
 from catalog.process import get as get_process
 from core.errors import SanxiangError
@@ -102,15 +103,10 @@ ALTERNATIVES: tuple[Alternative, ...] = (
 
 
 def _registry_type(title: str) -> Any:
-    """H4's 文书 registry entry for a YAML document name, or None (imported lazily: documents are optional here)."""
-    try:
-        from cases.documents import registry
-    except ImportError:
-        return None
-    try:
-        return registry.for_step_title(title)
-    except Exception:
-        return None
+    """The 文书 registry entry for a YAML document name, or None when the system does not generate that document."""
+    from cases.documents import registry
+
+    return registry.for_step_title(title)
 
 
 def _core_name(title: str) -> str:
@@ -417,18 +413,8 @@ def _document_checks(case: Case, rows: list[CaseStep], steps: dict[str, Step]) -
 # --- 音像记录 -------------------------------------------------------------------------------------------------------
 
 
-def _av_duty(step: Step, item_av_steps: list[str], channel: str, procedure: str) -> str:
-    """The AV duty of a step — H1's one rule (``cases.rules.av_requirement``); the YAML ``av_record`` until it
-    exists."""
-    try:
-        from cases.rules import av_requirement
-    except ImportError:
-        return step.av_record
-    return av_requirement(step, item_av_steps, channel, procedure)
-
-
 def _av_checks(case: Case, rows: list[CaseStep], steps: dict[str, Step]) -> list[Check]:
-    from evidence.models import EvidenceItem
+    from evidence.selectors import av_items_for_step
 
     item_av_steps = list(case.item.av_duties.values_list("step", flat=True))
     checks = []
@@ -436,7 +422,7 @@ def _av_checks(case: Case, rows: list[CaseStep], steps: dict[str, Step]) -> list
         step = steps.get(row.step_id)
         if step is None or step.type == "gateway":
             continue
-        duty = _av_duty(step, item_av_steps, case.channel, case.procedure)
+        duty = av_requirement(step, item_av_steps, case.channel, case.procedure)
         key = f"av:{row.seq}"
         label = f"音像记录：{row.name}（第{row.seq}环节）"
         article = "《行政处罚法》第四十七条；玉溪市司法局音像记录事项清单"
@@ -444,7 +430,7 @@ def _av_checks(case: Case, rows: list[CaseStep], steps: dict[str, Step]) -> list
             if _system_record(case) and step.av_record:
                 checks.append(Check(key, label, ONLINE_ARTICLE, True, ONLINE_TEXT, "av"))
             continue
-        items = [e for e in EvidenceItem.objects.filter(case_step=row, is_voided=False) if e.is_av]
+        items = list(av_items_for_step(row))
         if items:
             checks.append(Check(key, label, article, True, f"{duty}：已上传{len(items)}个音像文件", "av"))
         elif row.av_waiver_reason.strip():

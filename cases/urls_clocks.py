@@ -1,4 +1,4 @@
-"""URL patterns of the cases app: H2 (clocks, compliance). Combined into the "cases" namespace by cases/urls.py."""
+"""URL patterns of the cases app: clocks and the compliance sheet. Combined into the "cases" namespace by cases/urls.py."""
 
 from __future__ import annotations
 

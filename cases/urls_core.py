@@ -1,4 +1,4 @@
-"""URL patterns of the cases app: H6 (case pages). Combined into the "cases" namespace by cases/urls.py."""
+"""URL patterns of the cases app: the case pages. Combined into the "cases" namespace by cases/urls.py."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""URL patterns of the cases app: H4 (文书). Combined into the "cases" namespace by cases/urls.py."""
+"""URL patterns of the cases app: 文书. Combined into the "cases" namespace by cases/urls.py."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""URL patterns of the cases app: H5 (电子案卷; staff import of 政务服务平台 办件). Combined into the "cases"
+"""URL patterns of the cases app: 电子案卷 (staff import of 政务服务平台 办件). Combined into the "cases"
 namespace by cases/urls.py."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""URL patterns of the public "apply" namespace (/apply/, H5): online 许可 applications and status lookup.
+"""URL patterns of the public "apply" namespace (/apply/): online 许可 applications and status lookup.
 Combined by cases/urls_public.py."""
 
 from __future__ import annotations

@@ -15,12 +15,13 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.access import access, can, scoped, scoped_get
 from cases import rules as case_rules
 from cases import selectors
+from cases.actions import case as engine
 from cases.forms import (
     CASE_PROCEDURES,
     AdvanceForm,
@@ -49,13 +50,6 @@ TABS: list[tuple[str, str, str]] = [
     ("证据", "evidence:case_items", "case_pk"),
     ("电子案卷", "cases:dossier", "pk"),
 ]
-
-
-def _engine() -> Any:
-    """cases.actions.case (H1), imported when used so that the pages load while the engine is being built."""
-    from cases.actions import case as engine
-
-    return engine
 
 
 def _cases() -> QuerySet[Case]:
@@ -237,7 +231,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
         if not adding and form.is_valid() and formset.is_valid():
             d = form.cleaned_data
             try:
-                case = _engine().open_case(
+                case = engine.open_case(
                     request.user,
                     item=d["item"],
                     procedure=d["procedure"],
@@ -271,15 +265,16 @@ def case_new(request: HttpRequest) -> HttpResponse:
 
 
 def tabs(case: Case, active: str) -> list[dict[str, Any]]:
-    """The tab bar of a case page; a tab whose page is not installed (NoReverseMatch) is skipped."""
-    found = []
-    for label, name, kwarg in TABS:
-        try:
-            url = reverse(name, kwargs={kwarg: case.pk})
-        except NoReverseMatch:
-            continue
-        found.append({"label": label, "url": url, "name": name, "active": name == active})
-    return found
+    """The tab bar of every case page (概况、期限、合规检查、文书、证据、电子案卷)."""
+    return [
+        {
+            "label": label,
+            "url": reverse(name, kwargs={kwarg: case.pk}),
+            "name": name,
+            "active": name == active,
+        }
+        for label, name, kwarg in TABS
+    ]
 
 
 def header_context(case: Case, today: date | None = None) -> dict[str, Any]:
@@ -341,10 +336,7 @@ def _party_rows(case: Case, show: bool) -> list[dict[str, Any]]:
     """Parties for staff: decrypted through ``party_view``; masked unless the user asked to see them."""
     rows = []
     for party in case.parties.all():
-        try:
-            data = dict(_engine().party_view(party))
-        except ImportError:
-            data = {"name": party.name}
+        data = engine.party_view(party)
         if not show:
             data["id_number"] = case_rules.mask_identifier(data.get("id_number") or "")
             data["phone"] = case_rules.mask_identifier(data.get("phone") or "")
@@ -397,13 +389,10 @@ def detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, 
     handle = can(user, "case.handle", case.agency_id) and not case.is_read_only
     roles = frozenset(getattr(user, "role_codes", ()) or ())
     may_act = handle and step is not None and case_rules.may_act(roles, step)
-    duties = _engine().step_duties(case, step) if step is not None and not case.is_read_only else {}
+    duties = engine.step_duties(case, step) if step is not None and not case.is_read_only else {}
     av_upload = ""
     if duties.get("av_record") and row is not None:
-        try:
-            av_upload = reverse("evidence:upload", kwargs={"case_pk": case.pk})
-        except NoReverseMatch:
-            av_upload = ""
+        av_upload = reverse("evidence:upload", kwargs={"case_pk": case.pk})
     assigned = list(case.assignments.select_related("officer").order_by("released_at", "-is_lead", "id"))
     active_assigned = [a.officer for a in assigned if a.released_at is None]
     pending = [r for r in case.recusals.all() if r.decision == Recusal.Decision.PENDING]
@@ -459,10 +448,7 @@ def detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, 
 
 
 def _flowchart_url(code: str) -> str:
-    try:
-        return reverse("catalog:process_detail", kwargs={"code": code})
-    except NoReverseMatch:
-        return ""
+    return reverse("catalog:process_detail", kwargs={"code": code})
 
 
 def _advance_initial(case: Case, row: CaseStep | None) -> dict[str, Any]:
@@ -511,7 +497,7 @@ def case_advance(request: HttpRequest, pk: int) -> HttpResponse:
     d = form.cleaned_data
     handoff = d.get("handoff_item")
     try:
-        row = _engine().advance(
+        row = engine.advance(
             request.user,
             case,
             to=d["to"],
@@ -542,7 +528,7 @@ def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
     ids = [int(x) for x in form.cleaned_data["officers"]]
     lead = form.cleaned_data.get("lead")
     try:
-        _engine().assign_officers(request.user, case, ids, lead_id=int(lead) if lead else None)
+        engine.assign_officers(request.user, case, ids, lead_id=int(lead) if lead else None)
     except SanxiangError as exc:
         apply_errors(form, exc, fallback="officers")
         return _refused(request, case, assign_form=form)
@@ -561,7 +547,7 @@ def recusal_request(request: HttpRequest, pk: int) -> HttpResponse:
         return _refused(request, case, recusal_form=form)
     d = form.cleaned_data
     try:
-        _engine().request_recusal(
+        engine.request_recusal(
             request.user, case, officer_id=int(d["officer"]), applicant=d["applicant"], reason=d["reason"]
         )
     except SanxiangError as exc:
@@ -583,7 +569,7 @@ def recusal_decide(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
     if not form.is_valid():
         return _refused(request, case, decide_form=form, decide_for=recusal.pk)
     try:
-        _engine().decide_recusal(
+        engine.decide_recusal(
             request.user, recusal, grant=form.cleaned_data["grant"], reason=form.cleaned_data["reason"]
         )
     except SanxiangError as exc:
@@ -602,7 +588,7 @@ def party_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _refused(request, case, party_form=form)
     try:
-        party = _engine().add_party(request.user, case, form.cleaned_data)
+        party = engine.add_party(request.user, case, form.cleaned_data)
     except SanxiangError as exc:
         for message in list(getattr(exc, "errors", None) or [exc.message]):
             attach_party_message(form, message)
@@ -621,7 +607,7 @@ def case_decision(request: HttpRequest, pk: int) -> HttpResponse:
         return _refused(request, case, decision_form=form)
     d = form.cleaned_data
     try:
-        _engine().record_decision(
+        engine.record_decision(
             request.user,
             case,
             outcome=d["outcome"],
@@ -644,7 +630,7 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
     if isinstance(case, HttpResponse):
         return case
     try:
-        job = _engine().close_case(request.user, case)
+        job = engine.close_case(request.user, case)
     except SanxiangError as exc:
         errors = list(getattr(exc, "errors", None) or [exc.message])
         return _refused(request, case, close_errors=errors)

@@ -84,10 +84,8 @@ def _case(request: HttpRequest, pk: int) -> Case:
 
 
 def _tabs(case: Case, active: str) -> list[dict[str, Any]]:
-    try:
-        from cases.views import tabs
-    except ImportError:
-        return []
+    from cases.views import tabs
+
     return tabs(case, active)
 
 

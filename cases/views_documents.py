@@ -37,10 +37,8 @@ def _doc(request: HttpRequest, capability: str, pk: int, doc_pk: int) -> Documen
 
 
 def _tabs(case: Case) -> list[dict[str, Any]]:
-    try:
-        from cases.views import tabs
-    except ImportError:  # pragma: no cover - the case pages are installed with this app
-        return []
+    from cases.views import tabs
+
     return tabs(case, "cases:documents")
 
 

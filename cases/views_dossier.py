@@ -10,12 +10,11 @@ from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 
 from accounts.access import access, can, scoped_get
-from audit.chain import record
 from cases.actions import dossier as actions
 from cases.models import Case, Dossier
 from core import jobs
@@ -29,10 +28,8 @@ def _case(request: HttpRequest, pk: int) -> Case:
 
 
 def _tabs(case: Case) -> list[dict[str, Any]]:
-    try:
-        from cases.views import tabs
-    except ImportError:  # the case pages (H6) are not installed
-        return []
+    from cases.views import tabs
+
     return tabs(case, "cases:dossier")
 
 
@@ -75,21 +72,10 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
 @access("case.read")
 def dossier_download(request: HttpRequest, pk: int, dossier_pk: int) -> HttpResponseBase:
     """The dossier PDF (inline: opens in the browser's PDF viewer); each download is audited."""
-    from evidence.store import open_blob
-
     case = _case(request, pk)
-    item = Dossier.objects.select_related("blob").filter(case=case, pk=dossier_pk).first()
-    if item is None or item.blob is None:
-        raise Http404("电子案卷不存在")
-    record(
-        "dossier.download",
-        actor=request.user,
-        agency_id=case.agency_id,
-        obj=case,
-        payload={"dossier": item.pk, "sha256": item.blob.sha256},
-    )
+    item, pdf = actions.open_for_download(request.user, case, dossier_pk)
     filename = f"电子案卷-{case.number}-{item.pk}.pdf"
-    response = FileResponse(open_blob(item.blob), content_type="application/pdf")
+    response = FileResponse(pdf, content_type="application/pdf")
     disposition = "attachment" if request.GET.get("download") else "inline"
     response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(filename)}"
     return response

@@ -39,13 +39,9 @@ ACCEPT = ".pdf,.jpg,.jpeg,.png,.docx,application/pdf,image/jpeg,image/png"
 
 
 def _portal(**extra: Any) -> dict[str, Any]:
-    try:
-        from publicity.views import _nav
+    from publicity.views import _nav
 
-        nav = _nav()
-    except ImportError:  # pragma: no cover - the portal is always installed
-        nav = []
-    return {"nav": nav, "slug": "", **extra}
+    return {"nav": _nav(), "slug": "", **extra}
 
 
 # --- public: items, form, status ----------------------------------------------------------------------------

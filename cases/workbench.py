@@ -117,9 +117,4 @@ def _party_deadline(clock: Clock) -> bool:
 
 
 def _case_url(case: Case) -> str:
-    from django.urls import NoReverseMatch
-
-    try:
-        return reverse("cases:detail", args=[case.pk])
-    except NoReverseMatch:
-        return reverse("cases:clocks", args=[case.pk])
+    return reverse("cases:detail", args=[case.pk])

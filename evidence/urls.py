@@ -1,4 +1,4 @@
-"""The "evidence" namespace (/evidence/): upload, list, play, download, 作废 (H3)."""
+"""The "evidence" namespace (/evidence/): upload, list, play, download, 作废."""
 
 from __future__ import annotations
 

@@ -65,17 +65,9 @@ def _session(request: HttpRequest, pk: uuid.UUID) -> UploadSession:
 
 
 def case_tabs(case: Case) -> list[dict[str, Any]]:
-    """The case page's tab bar (cases.views.tabs), or a minimal one if that module cannot be imported."""
-    try:
-        from cases.views import tabs
-    except ImportError:  # pragma: no cover - cases.views is part of the same issue
-        return [
-            {
-                "label": "证据与音像记录",
-                "url": reverse("evidence:case_items", args=[case.pk]),
-                "active": True,
-            }
-        ]
+    """The case page's tab bar (cases.views.tabs)."""
+    from cases.views import tabs
+
     return tabs(case, "evidence:case_items")
 
 

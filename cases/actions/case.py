@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 
 from accounts.access import require
@@ -602,18 +602,9 @@ def decide_recusal(user: Any, recusal: Recusal, *, grant: bool, reason: str) -> 
 
 
 def _av_met(row: CaseStep) -> bool:
-    from evidence.models import EvidenceItem
+    from evidence.selectors import av_items_for_step
 
-    return (
-        EvidenceItem.objects.filter(case_step=row, is_voided=False)
-        .filter(
-            Q(purpose=EvidenceItem.Purpose.AV_RECORD)
-            | Q(kind=EvidenceItem.Kind.AUDIOVISUAL)
-            | Q(content_type__startswith="audio/")
-            | Q(content_type__startswith="video/")
-        )
-        .exists()
-    )
+    return av_items_for_step(row).exists()
 
 
 def _item_av_steps(item: Item) -> list[str]:

@@ -111,6 +111,23 @@ def save_dossier(
     return dossier
 
 
+def open_for_download(user: Any, case: Case, dossier_id: int, *, via: str = "") -> tuple[Dossier, Any]:
+    """The stored PDF of one dossier of ``case`` (already fetched through the caller's scope check), opened for
+    reading; every download is recorded in the audit chain with the dossier's hash. 404 when it does not exist."""
+    from django.http import Http404
+
+    from evidence.store import open_blob
+
+    item = Dossier.objects.select_related("blob").filter(case=case, pk=dossier_id).first()
+    if item is None or item.blob is None:
+        raise Http404("电子案卷不存在")
+    payload: dict[str, Any] = {"dossier": item.pk, "sha256": item.blob.sha256}
+    if via:
+        payload["via"] = via
+    record("dossier.download", actor=user, agency_id=case.agency_id, obj=case, payload=payload)
+    return item, open_blob(item.blob)
+
+
 def _export_custody(user: Any, items: list[Any], note: str, model: Any) -> None:
     """One ``export`` custody event per item. Rows are written directly (bulk): ``evidence.actions.record_custody``
     writes one audit event per call, and the dossier's own audit event already lists every item id."""

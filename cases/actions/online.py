@@ -91,7 +91,7 @@ def material_problem(name: str, fileobj: Any) -> str | None:
 
 
 def applicant_problems(applicant: dict[str, Any]) -> list[str]:
-    """Applicant fields: kind, name, 证件号 (身份证 GB 11643 / 统一社会信用代码 GB 32100 — H1's validators in
+    """Applicant fields: kind, name, 证件号 (身份证 GB 11643 / 统一社会信用代码 GB 32100 — the validators in
     cases.rules), phone (required online: the agency must be able to reach the applicant), address."""
     from cases import rules
 

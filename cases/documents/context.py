@@ -144,22 +144,10 @@ def doc_values(doc: Any) -> dict[str, Any]:
 
 
 def party_fields(party: Any) -> dict[str, str]:
-    """Decrypted 当事人 fields for a 文书 (staff only). Uses the engine's ``party_view`` when present."""
-    try:
-        from cases.actions.case import party_view  # H1
+    """Decrypted 当事人 fields for a 文书 (staff only), through the engine's ``party_view``."""
+    from cases.actions.case import party_view
 
-        view = dict(party_view(party))
-    except ImportError:
-        view = {}
-    if not view:
-        from core.crypto import decrypt
-
-        view = {
-            "name": party.name,
-            "id_number": decrypt(bytes(party.id_number_enc or b"")),
-            "phone": decrypt(bytes(party.phone_enc or b"")),
-            "address": decrypt(bytes(party.address_enc or b"")),
-        }
+    view = party_view(party)
     return {
         "name": str(view.get("name") or party.name),
         "id_type": str(view.get("id_type") or party.id_type),

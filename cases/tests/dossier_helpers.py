@@ -1,5 +1,5 @@
 """Test data for the 电子案卷 tests and the bench: PDFs rendered once with WeasyPrint, issued Documents written
-directly (until H4's issue_document is used), evidence through evidence.actions."""
+directly (until issue_document is used), evidence through evidence.actions."""
 
 from __future__ import annotations
 
@@ -60,7 +60,7 @@ def issued_document(
 
 
 def close(case: Case) -> Case:
-    """Mark a case 已结案 directly (H1's close_case needs a full run through the process)."""
+    """Mark a case 已结案 directly (close_case needs a full run through the process)."""
     Case.objects.filter(pk=case.pk).update(status=Case.Status.CLOSED, closed_on=timezone.localdate())
     case.refresh_from_db()
     return case

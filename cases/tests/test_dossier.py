@@ -318,7 +318,7 @@ def test_open_case_page_says_dossier_comes_at_closing(case_world, client):
 
 
 def test_documents_issued_through_the_document_actions(case_world):
-    """With H4's actions: issued 文书 (rendered PDF, number, pdf_pages) go into the volume in step order."""
+    """With the 文书 actions: issued 文书 (rendered PDF, number, pdf_pages) go into the volume in step order."""
     from cases.actions.documents import create_document, issue_document
 
     user = case_world.users["zhangsan"]

@@ -38,7 +38,7 @@ def simple_case_at_execute(w):
 
 
 def issue_directly(case, title, step_id, user):
-    """An issued 文书 row written directly (the rendering is H4's concern, not the engine's)."""
+    """An issued 文书 row written directly (the rendering is the 文书 module's concern, not the engine's)."""
     from cases.documents import registry
 
     doc_type = registry.for_step_title(title)

@@ -1,4 +1,4 @@
-"""Permission-matrix entries of the evidence app (H3).
+"""Permission-matrix entries of the evidence app.
 
 Reading (list, item page, player, download) needs ``case.read`` on the case's agency; upload and 作废 need
 ``case.handle``; an upload session is continued only by the officer who began it. The resolvers create an open
