@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from accounts.access import can
 
-NAV = [
+NAV: list[tuple[str | tuple[str, ...], str, str]] = [
     ("workbench.view", "工作台", "workbench"),
     ("case.read", "执法案件", "cases:list"),
     ("case.handle", "平台办件导入", "cases:platform_import"),
@@ -20,6 +20,12 @@ NAV = [
     ("calendar.manage", "工作日历", "core:calendar"),
     ("accounts.manage", "账号与角色", "accounts:user_list"),
     ("audit.read", "审计日志", "audit:event_list"),
+    # 法制审核: the reviewer's queue, the 承办科室's submissions, the leaders' approvals (first that applies), and
+    # the register for reviewers, supervisors and leaders.
+    ("review.review", "法制审核", "review:queue"),
+    ("review.submit", "法制审核", "review:submissions"),
+    ("review.approve", "法制审核", "review:approvals"),
+    (("review.review", "review.configure", "review.approve"), "审核台账", "review:register"),
 ]
 
 
@@ -28,7 +34,10 @@ def access(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     items = []
+    labels = set()
     for capability, label, url_name in NAV:
-        if can(user, capability):
+        capabilities = (capability,) if isinstance(capability, str) else capability
+        if label not in labels and any(can(user, c) for c in capabilities):
             items.append({"label": label, "url": reverse(url_name), "name": url_name})
+            labels.add(label)
     return {"nav_items": items}

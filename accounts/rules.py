@@ -102,6 +102,31 @@ CAPABILITIES: dict[str, tuple[frozenset[str], str, str]] = {
         SUPERVISED,
         "审核、退回、发布与撤回公示信息（行政执法协调监督科）",
     ),
+    # 重大执法决定法制审核 (seed 二(三); 《行政处罚法》第五十七条、第五十八条): the 承办科室 submits, the 法制审核员 of the
+    # 行政执法协调监督科 reviews, the 分管领导 approves an extension, a 负责人 signs the 集体讨论 record.
+    "review.read": (
+        frozenset(
+            {Role.OFFICER, Role.DEPT_HEAD, Role.REVIEWER, Role.DEPUTY_LEADER, Role.PRINCIPAL, Role.SUPERVISOR}
+        ),
+        OWN,
+        "查阅本机关法制审核与集体讨论记录",
+    ),
+    "review.submit": (
+        frozenset({Role.OFFICER, Role.DEPT_HEAD}),
+        OWN,
+        "报送法制审核、答复审核意见、记录集体讨论",
+    ),
+    "review.review": (
+        frozenset({Role.REVIEWER}),
+        OWN,
+        "法制审核（受理、出具法制审核意见书、申请延长审核期限）",
+    ),
+    "review.approve": (
+        frozenset({Role.DEPUTY_LEADER, Role.PRINCIPAL}),
+        OWN,
+        "审批法制审核期限延长（分管领导）、在集体讨论笔录上签名（负责人）",
+    ),
+    "review.configure": (frozenset({Role.PRINCIPAL, Role.SUPERVISOR}), OWN, "设置法制审核范围与较大数额标准"),
     "certificate.manage": (
         frozenset({Role.SUPERVISOR}),
         SUPERVISED,

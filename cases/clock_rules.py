@@ -110,15 +110,18 @@ def days_left(due_on: date, today: date, unit: str, calendar: rules.CalendarData
     return (due_on - today).days
 
 
-def clock_status(due_on: date, today: date, unit: str, calendar: rules.CalendarData) -> str:
-    """ "red" when ``today`` is after the due day (逾期), "yellow" when at most ``yellow_days()`` days are left
-    (working days for working-day clocks), else "ok".
+def clock_status(
+    due_on: date, today: date, unit: str, calendar: rules.CalendarData, warn_days: int | None = None
+) -> str:
+    """ "red" when ``today`` is after the due day (逾期), "yellow" when at most ``warn_days`` (the clock's own setting,
+    e.g. 法制审核: 1 个工作日) or else ``yellow_days()`` days are left (working days for working-day clocks), else
+    "ok".
 
     The due day itself belongs to the period (《行政处罚法》第八十五条、《行政许可法》第八十二条: 期间届满的最后一日):
     acting on it is in time."""
     if today > due_on:
         return RED
-    if days_left(due_on, today, unit, calendar) <= yellow_days():
+    if days_left(due_on, today, unit, calendar) <= (yellow_days() if warn_days is None else warn_days):
         return YELLOW
     return OK
 

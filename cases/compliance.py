@@ -195,7 +195,7 @@ def summarize(clock: Clock, today: date, calendar: Any, process: Process | None 
         status_label = f"暂停中（今日恢复则 {due:%Y-%m-%d} 届满）"
     else:
         left = clock_rules.days_left(clock.due_on, today, clock.unit, calendar)
-        status = clock_rules.clock_status(clock.due_on, today, clock.unit, calendar)
+        status = clock_rules.clock_status(clock.due_on, today, clock.unit, calendar, clock.warn_days)
         if status == clock_rules.RED:
             status_label = f"已逾期{-left}{unit_label}"
         else:
@@ -447,6 +447,30 @@ def _av_checks(case: Case, rows: list[CaseStep], steps: dict[str, Step]) -> list
 # --- gates ---------------------------------------------------------------------------------------------------------
 
 
+def _review_check(case: Case) -> Check:
+    """法制审核 (《行政处罚法》第五十八条): the same scope and gate the decision action uses
+    (``review.selectors.scope`` / ``gate_problem``)."""
+    from review import selectors as review_selectors
+
+    scope = review_selectors.scope(case)
+    problem = review_selectors.gate_problem(case)
+    if not scope.required:
+        detail = "不属于法制审核范围"
+    elif problem:
+        detail = problem
+    else:
+        review = review_selectors.latest_review(case)
+        detail = f"已经法制审核（审核编号{review.number if review else ''}，审核通过）；范围：{scope.text}"
+    return Check(
+        key="gate:legal_review",
+        label="重大执法决定法制审核",
+        article="《行政处罚法》第五十八条；工作方案二（三）",
+        passed=problem is None,
+        detail=detail,
+        category="gate",
+    )
+
+
 def _gate_checks(case: Case, rows: list[CaseStep], steps: dict[str, Step]) -> list[Check]:
     checks = []
     pending = Recusal.objects.filter(case=case, decision=Recusal.Decision.PENDING).count()
@@ -461,21 +485,24 @@ def _gate_checks(case: Case, rows: list[CaseStep], steps: dict[str, Step]) -> li
         )
     )
     passed_ids = {r.step_id for r in rows}
-    if "legal_review" in steps and ("legal_review" in passed_ids or "decide" in passed_ids):
-        reviewed = "legal_review" in passed_ids
-        required = case.procedure == "penalty_general"  # 本局：全部处罚案件须法制审核（工作方案二（三）2）
-        checks.append(
-            Check(
-                key="gate:legal_review",
-                label="重大执法决定法制审核",
-                article="《行政处罚法》第五十八条；工作方案二（三）2",
-                passed=reviewed or not required,
-                detail="已经法制审核"
-                if reviewed
-                else ("未经法制审核即作出决定" if required else "不属于法制审核范围"),
-                category="gate",
+    decided = bool(passed_ids & {"legal_review", "decide"}) or bool(case.outcome)
+    if "legal_review" in steps and decided:
+        checks.append(_review_check(case))
+    if "collective" in steps and decided:
+        from review import selectors as review_selectors
+
+        problem = review_selectors.discussion_problem(case)
+        if case.is_complex:
+            checks.append(
+                Check(
+                    key="gate:collective",
+                    label="负责人集体讨论",
+                    article="《行政处罚法》第五十七条第二款",
+                    passed=problem is None,
+                    detail=problem or "集体讨论笔录已经负责人签名",
+                    category="gate",
+                )
             )
-        )
     if _system_record(case):
         checks.append(
             Check(

@@ -2,7 +2,8 @@
 every step, officer, clock, 文书, 音像记录 and the 电子案卷 are real and audited:
 
 (a) a 一般程序 penalty from 案源登记 to 结案, with its 文书 issued, an 音像记录 per recorded act (a short WAV file made
-    here with the ``wave`` module: no video encoder on the server) and its 电子案卷 generated;
+    here with the ``wave`` module: no video encoder on the server) and its 电子案卷 generated; its 法制审核 takes two
+    rounds (李四 returns the 决定书代拟稿 for 修改, 张三 resubmits, 李四 agrees) before the decision can be made;
 (b) two open 一般程序 cases at 调查取证 — one whose 90-day limit (《行政处罚法》第六十条) is near (yellow), one overdue (red);
 (c) a 简易程序 case (当场处罚 100 元, 《行政处罚法》第五十一条);
 (d) a 许可 application filed online (seed 二(二)1–2), waiting at 受理审查;
@@ -20,6 +21,7 @@ import math
 import struct
 import wave
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, TextIO
@@ -118,6 +120,24 @@ class Runner:
             collected_by="、".join(o.name for o in self.officers),
         )
 
+    def evidence(self, user: User, title: str, body: str, on: date) -> None:
+        """A 书证 collected at the current step (a text file standing in for the scanned copy)."""
+        from evidence.actions import add_file
+
+        add_file(
+            user,
+            self.case,
+            SimpleUploadedFile(f"{title}.txt", body.encode("utf-8"), content_type="text/plain"),
+            kind="documentary",
+            purpose="evidence",
+            title=title,
+            description=body,
+            case_step=self.row(),
+            collected_at=timezone.make_aware(datetime.combine(on, datetime.min.time()).replace(hour=11)),
+            collected_place="玉溪市红塔区某律师事务所办公场所",
+            collected_by="、".join(o.name for o in self.officers),
+        )
+
     def material(self, user: User, title: str, body: str) -> None:
         """A paper the system does not generate (e.g. 案件处理内部审批表), attached as a material."""
         from evidence.actions import add_file
@@ -213,10 +233,114 @@ def _to_investigation(r: Runner, start: date, filed: date, zhangsan: User, kezha
     r.advance(kezhang, "investigate", filed, officers=False, note="同意立案")
 
 
+@dataclass(frozen=True)
+class PenaltyText:
+    """The text of one demo penalty case, used in its 文书 and in its 法制审核 送审材料."""
+
+    facts: str
+    evidence: str
+    basis: str
+    proposed: str  # e.g. "警告，并处罚款人民币五千元"
+    interviewee: str = "张某（律师事务所主任）"
+    content: str = "问：你所是否建立执业管理制度？答：已建立但未落实……"
+    exhibit: str = "律师事务所执业管理制度及执业活动登记簿（复印件）"  # the 书证 collected
+
+
+def to_legal_review(
+    r: Runner,
+    start: date,
+    at: date,
+    zhangsan: User,
+    kezhang: User,
+    text: PenaltyText,
+    *,
+    complex_case: bool = False,
+) -> Any:
+    """Drive a 一般程序 case opened on ``start`` (at least 17 days before ``at``) to 法制审核, entered on ``at``:
+    立案, 询问笔录 and a 书证 with 音像记录, 调查终结报告, 事先告知 and the party's silence. Returns the issued
+    调查终结报告 (a required 送审材料)."""
+    _to_investigation(r, start, start + timedelta(days=1), zhangsan, kezhang)
+    d = start + timedelta(days=8)
+    r.av_record(zhangsan, d, "调查取证执法记录仪录音")
+    r.evidence(zhangsan, text.exhibit, text.facts, d)
+    r.document(
+        zhangsan,
+        "inquiry_record",
+        d,
+        {
+            "started_at": f"{d.isoformat()}T09:30",
+            "ended_at": f"{d.isoformat()}T10:40",
+            "place": "玉溪市司法局律师工作管理科询问室",
+            "interviewee": text.interviewee,
+            "content": text.content,
+            "recorder": r.officers[1].name,
+            "identity_shown": "执法人员已出示执法证件",
+            "rights_notice": "已告知陈述、申辩和申请回避的权利",
+        },
+    )
+    r.advance(zhangsan, "investigation_report", d, note="调查终结")
+    d += timedelta(days=2)
+    report = r.document(
+        zhangsan,
+        "investigation_report",
+        d,
+        {
+            "process": "立案后执法人员进行了现场检查和询问，调取了书证。",
+            "facts": text.facts,
+            "evidence": text.evidence,
+            "basis": text.basis,
+            "proposal": f"建议给予{text.proposed}。",
+        },
+    )
+    r.advance(
+        kezhang,
+        "notify",
+        d,
+        officers=False,
+        note="同意调查终结，拟给予行政处罚"
+        + ("；本案情节复杂，须负责人集体讨论决定" if complex_case else ""),
+        data={"is_complex": True} if complex_case else None,
+    )
+    d += timedelta(days=1)
+    r.av_record(zhangsan, d, "事先告知过程录音")
+    r.document(
+        zhangsan,
+        "penalty_notice",
+        d,
+        {
+            "facts": text.facts,
+            "evidence": text.evidence,
+            "reason_basis": text.basis,
+            "proposed": text.proposed,
+            "rights": "你（单位）可在收到本告知书之日起五日内提出陈述、申辩；符合听证条件的，可以要求听证。",
+        },
+    )
+    r.advance(
+        zhangsan,
+        "legal_review",
+        max(at, d + timedelta(days=6)),
+        note="当事人期限内未提出陈述申辩，报送法制审核",
+    )
+    return report
+
+
+FULL_TEXT = PenaltyText(
+    facts="当事人未按规定对本所律师执业活动进行监督管理。",
+    evidence="询问笔录、书证、执法记录仪录音。",
+    basis="《律师法》第五十条",
+    proposed="警告，并处罚款人民币五千元",
+)
+
+
 def _full_penalty(city: Agency, item: Item, today: date, av: bytes, stdout: TextIO) -> Case | None:
+    """Closed case. Its 法制审核 went through two rounds: 李四 returned it (修改), 张三 resubmitted, 李四 agreed on the
+    fourth working day of the review; only then could the decision be made (《行政处罚法》第五十八条)."""
+    from review import demo_content as review_demo
+
     zhangsan, kezhang, lisi, fenguan = _u("zhangsan"), _u("kezhang"), _u("lisi"), _u("fenguan")
     officers = [_officer("zhangsan"), _officer("kezhang")]
-    d0 = today - timedelta(days=60)
+    at = review_demo.workday_on_or_after(today - timedelta(days=45))
+    d0 = at - timedelta(days=20)
     case = _open(
         zhangsan,
         item,
@@ -227,58 +351,44 @@ def _full_penalty(city: Agency, item: Item, today: date, av: bytes, stdout: Text
         discovered_on=d0 - timedelta(days=2),
     )
     r = Runner(case, officers, av)
-    _to_investigation(r, d0, d0 + timedelta(days=1), zhangsan, kezhang)
-    d = d0 + timedelta(days=8)
-    r.av_record(zhangsan, d, "调查取证执法记录仪录音")
-    r.document(
+    report = to_legal_review(r, d0, at, zhangsan, kezhang, FULL_TEXT)
+    proposal = review_demo.penalty_proposal(["warning", "fine"], "5000", FULL_TEXT.proposed)
+    review = review_demo.submit(
         zhangsan,
-        "inquiry_record",
-        d,
-        {
-            "started_at": f"{d.isoformat()}T09:30",
-            "ended_at": f"{d.isoformat()}T10:40",
-            "place": "玉溪市司法局律师工作管理科询问室",
-            "interviewee": "张某（律师事务所主任）",
-            "content": "问：你所是否建立执业管理制度？答：已建立但未落实……",
-            "recorder": officers[1].name,
-            "identity_shown": "执法人员已出示执法证件",
-            "rights_notice": "已告知陈述、申辩和申请回避的权利",
-        },
+        r.case,
+        at,
+        FULL_TEXT,
+        officers,
+        proposal,
+        report,
+        discretion="情节较轻：初次违法，已部分整改，在法定幅度内从轻处罚（裁量基准第二档）",
+        complete_draft=False,
     )
-    r.advance(zhangsan, "investigation_report", d, note="调查终结")
-    d += timedelta(days=2)
-    r.document(
+    d = review_demo.wd(at, 2)
+    review_demo.opinion(
+        lisi,
+        review,
+        d,
+        agree=False,
+        flagged={"documents": "决定书代拟稿未写明罚款缴纳方式和期限、申请行政复议和提起行政诉讼的途径和期限"},
+        reasons="决定书代拟稿缺少《行政处罚法》第五十九条规定的履行方式和期限、救济途径和期限，请修改后重新报送。",
+    )
+    d = review_demo.wd(d, 2)
+    review_demo.resubmit(
         zhangsan,
-        "investigation_report",
+        review,
         d,
-        {
-            "process": "立案后执法人员进行了现场检查和询问。",
-            "facts": "当事人未按规定对本所律师执业活动进行监督管理。",
-            "evidence": "询问笔录、执法记录仪录音。",
-            "basis": "《律师法》第五十条",
-            "proposal": "建议给予警告并处罚款五千元。",
-        },
+        FULL_TEXT,
+        proposal,
+        report,
+        response="已按审核意见补全决定书代拟稿第五十九条事项。",
     )
-    r.advance(kezhang, "notify", d, officers=False, note="同意调查终结，拟给予行政处罚")
-    d += timedelta(days=1)
-    r.av_record(zhangsan, d, "事先告知过程录音")
-    r.document(
-        zhangsan,
-        "penalty_notice",
-        d,
-        {
-            "facts": "当事人未按规定对本所律师执业活动进行监督管理。",
-            "evidence": "询问笔录、执法记录仪录音。",
-            "reason_basis": "《律师法》第五十条",
-            "proposed": "警告，并处罚款五千元",
-            "rights": "你单位可在收到本告知书之日起五日内提出陈述、申辩。",
-        },
+    d = review_demo.wd(d, 2)
+    review_demo.opinion(
+        lisi, review, d, agree=True, reasons="事实清楚，证据确凿，适用依据正确，程序合法，裁量适当，同意。"
     )
-    r.advance(zhangsan, "legal_review", d + timedelta(days=6), note="当事人期限内未提出陈述申辩")
-    d += timedelta(days=8)
-    r.material(lisi, "法制审核意见书", "经审核，事实清楚、证据确凿、适用依据正确、程序合法，同意。")
-    r.advance(lisi, "decide", d, officers=False, note="审核通过")
-    d += timedelta(days=2)
+    review_demo.move_on(r, lisi, d, "decide")
+    d = review_demo.wd(d, 1)
     r.material(fenguan, "案件处理内部审批表", "同意给予警告，并处罚款五千元。")
     _engine().record_decision(
         fenguan,
@@ -295,10 +405,10 @@ def _full_penalty(city: Agency, item: Item, today: date, av: bytes, stdout: Text
         "penalty_decision",
         d,
         {
-            "facts": "当事人未按规定对本所律师执业活动进行监督管理。",
-            "evidence": "询问笔录、执法记录仪录音。",
+            "facts": FULL_TEXT.facts,
+            "evidence": FULL_TEXT.evidence,
             "penalty": "警告，并处罚款人民币五千元",
-            "basis": "《律师法》第五十条",
+            "basis": FULL_TEXT.basis,
             "performance": "自收到本决定书之日起十五日内缴纳罚款。",
         },
     )
@@ -320,7 +430,7 @@ def _full_penalty(city: Agency, item: Item, today: date, av: bytes, stdout: Text
     )
     r.advance(zhangsan, "execute", d, note="直接送达，当事人签收")
     d += timedelta(days=10)
-    _engine().close_case(zhangsan, r.case, on=d)
+    _engine().close_case(zhangsan, r.case, on=min(d, today))
     return r.refresh()
 
 

@@ -80,6 +80,12 @@ class Case(models.Model):
     outcome_text = models.TextField("决定内容", blank=True)
     is_complex = models.BooleanField("情节复杂或重大违法（须集体讨论）", default=False)
     hearing_held = models.BooleanField("已举行听证", default=False)
+    review_grounds = models.JSONField(
+        "须法制审核的情形（第五十八条）",
+        default=list,
+        blank=True,
+        help_text="承办科室认定的情形：public_interest、social_impact、major_rights、complex（review.rules.GROUNDS）",
+    )
     confidentiality = models.CharField(
         "保密情形",
         max_length=20,
@@ -301,6 +307,7 @@ class Clock(models.Model):
     stopped_on = models.DateField("停止日期", null=True, blank=True)
     met = models.BooleanField("按期完成", null=True, blank=True)
     inferred = models.BooleanField("期限计算方式系推断", default=False)
+    warn_days = models.PositiveIntegerField("提前预警天数", null=True, blank=True, help_text="空：按系统设置")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:

@@ -340,14 +340,16 @@ def decision_problems(outcome: str, penalty_types: list[str], fine: Decimal | No
 # --- branch rules at gateways -------------------------------------------------------------------------------
 
 
-def branch_problem(gateway_id: str, chosen: str, *, is_major: bool, is_complex: bool) -> str | None:
+def branch_problem(
+    gateway_id: str, chosen: str, *, review_required: bool, review_criteria: str, is_complex: bool
+) -> str | None:
     """A gateway choice the law does not leave open.
 
-    - 是否须法制审核 / 是否重大行政许可: a 重大执法决定 must pass 法制审核 before the decision
-      (《行政处罚法》第五十八条；玉溪市司法局三项制度工作方案二（三））.
+    - 是否须法制审核 / 是否重大行政许可: a decision in the review scope (``review.rules.legal_review_required``) must
+      pass 法制审核 before it is made (《行政处罚法》第五十八条；玉溪市司法局三项制度工作方案二（三））.
     - 情节复杂或重大违法: the case must go to 负责人集体讨论 (《行政处罚法》第五十七条第二款)."""
-    if gateway_id in {"review_scope", "major"} and is_major and chosen != "legal_review":
-        return "法制审核：本事项列入重大执法决定法制审核目录，作出决定前必须经法制审核（《行政处罚法》第五十八条）"
+    if gateway_id in {"review_scope", "major"} and review_required and chosen != "legal_review":
+        return f"法制审核：本案须经法制审核（{review_criteria}），作出决定前必须经法制审核（《行政处罚法》第五十八条）"
     if gateway_id == "complexity" and is_complex and chosen != "collective":
         return (
             "集体讨论：情节复杂或者重大违法行为给予行政处罚的，行政机关负责人应当集体讨论决定"

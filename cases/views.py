@@ -113,7 +113,9 @@ def clock_colour(clock: Clock, today: date, calendar: Any = None) -> str:
     from cases.actions.clocks import ClockCalendar
 
     try:
-        return clock_rules.clock_status(clock.due_on, today, clock.unit, calendar or ClockCalendar())
+        return clock_rules.clock_status(
+            clock.due_on, today, clock.unit, calendar or ClockCalendar(), clock.warn_days
+        )
     except SanxiangError:  # e.g. a calendar year not loaded: colour by calendar days
         if clock.due_on < today:
             return "red"
@@ -265,7 +267,8 @@ def case_new(request: HttpRequest) -> HttpResponse:
 
 
 def tabs(case: Case, active: str) -> list[dict[str, Any]]:
-    """The tab bar of every case page (概况、期限、合规检查、文书、证据、电子案卷)."""
+    """The tab bar of every case page (概况、期限、合规检查、文书、证据、法制审核、电子案卷)."""
+    entries = [*TABS[:-1], ("法制审核", "review:case_reviews", "case_id"), *TABS[-1:]]
     return [
         {
             "label": label,
@@ -273,7 +276,7 @@ def tabs(case: Case, active: str) -> list[dict[str, Any]]:
             "name": name,
             "active": name == active,
         }
-        for label, name, kwarg in TABS
+        for label, name, kwarg in entries
     ]
 
 

@@ -60,7 +60,7 @@ def clock_warnings(user: Any, today: date | None = None) -> list[Item]:
     )
     items = []
     for clock in clocks:
-        level = clock_rules.clock_status(clock.due_on, today, clock.unit, calendar)
+        level = clock_rules.clock_status(clock.due_on, today, clock.unit, calendar, clock.warn_days)
         if level == clock_rules.OK:
             continue
         left = clock_rules.days_left(clock.due_on, today, clock.unit, calendar)

@@ -48,6 +48,8 @@ CLOCK_KINDS: dict[str, str] = {
 CLOCK_EVENTS: dict[str, str] = {
     "discovered": "发现违法行为之日",
     "received": "收到申请材料之日",
+    # started by review.actions.submit: 收到齐全的法制审核送审材料之日 (工作方案二（三）3)
+    "review_received": "收到齐全的法制审核送审材料之日",
 }
 STEP_TYPES: dict[str, str] = {"task": "办理环节", "gateway": "判断"}
 
@@ -108,6 +110,9 @@ class Clock:
     excludes: tuple[str, ...] = ()
     note: str = ""
     inferred: bool = False
+    warn_days: int | None = (
+        None  # yellow this many days before the due day (default: SANXIANG_CLOCK_YELLOW_DAYS)
+    )
 
     @property
     def label(self) -> str:
@@ -275,7 +280,18 @@ def _parse_clock(raw: Any, errors: _Errors, step: str, roles: set[str]) -> Clock
     if not isinstance(raw, dict):
         errors.add("clock 应为映射（days、unit、from、article）", step)
         return None
-    known = {"days", "unit", "from", "article", "kind", "extendable", "excludes", "note", "inferred"}
+    known = {
+        "days",
+        "unit",
+        "from",
+        "article",
+        "kind",
+        "extendable",
+        "excludes",
+        "note",
+        "inferred",
+        "warn_days",
+    }
     for key in sorted(set(raw) - known):
         errors.add(f"clock 中有未知字段“{key}”", step)
     days = _positive_int(raw.get("days"), errors, "clock.days（天数）", step)
@@ -297,6 +313,9 @@ def _parse_clock(raw: Any, errors: _Errors, step: str, roles: set[str]) -> Clock
         errors.add(f"clock.kind“{kind}”无效，只能是 deadline（期限）或 minimum（提前量）", step)
     extension = _parse_extension(raw.get("extendable"), errors, step, roles)
     excludes = _texts(raw.get("excludes"), errors, "clock.excludes", step)
+    warn_days = None
+    if raw.get("warn_days") is not None:
+        warn_days = _positive_int(raw.get("warn_days"), errors, "clock.warn_days（提前预警天数）", step)
     if days is None or unit not in CLOCK_UNITS or not article or not from_ or kind not in CLOCK_KINDS:
         return None
     return Clock(
@@ -309,6 +328,7 @@ def _parse_clock(raw: Any, errors: _Errors, step: str, roles: set[str]) -> Clock
         excludes=excludes,
         note=_text(raw.get("note")),
         inferred=_bool(raw.get("inferred"), errors, "clock.inferred", step),
+        warn_days=warn_days,
     )
 
 

@@ -29,6 +29,7 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 
 from accounts.access import public
+from core.errors import SanxiangError
 from core.models import Agency
 from publicity import flow
 from publicity import public as pub
@@ -507,9 +508,32 @@ def _list_page(
             agency=agency,
             agencies=pub.item_facets()["agencies"],
             flowchart_code="legal_review" if slug == "zhongda" and flow.available() else "",
+            review_limits=_review_limits() if slug == "zhongda" else None,
             per_item=many,
         ),
     )
+
+
+def _review_limits() -> dict[str, Any] | None:
+    """审核时限 of the 附件5 process as its definition states it (catalog/processes/legal_review.yaml: 5 个工作日,
+    疑难复杂经分管领导同意延长 3 个工作日 — seed 二（三）3), so the portal and the review clock cannot disagree."""
+    from catalog import process
+
+    try:
+        definition = process.get("legal_review")
+    except SanxiangError:
+        return None
+    clock = next((s.clock for s in definition.steps if s.clock and s.clock.kind == "deadline"), None)
+    if clock is None:
+        return None
+    extension = clock.extendable
+    return {
+        "days": clock.days,
+        "unit": process.CLOCK_UNITS.get(clock.unit, ""),
+        "extension_days": extension.days if extension else 0,
+        "approver": process.actor_label(extension.approver_role) if extension else "",
+        "article": clock.article,
+    }
 
 
 def major_list(request: HttpRequest) -> HttpResponseBase:

@@ -22,10 +22,11 @@ from cases.api_online import router as apply_router
 from catalog.api import router as catalog_router
 from core.api import jobs_router
 from core.api import router as core_router
-from core.errors import SanxiangError
+from core.errors import SanxiangError, ValidationFailed
 from evidence.api import router as evidence_router
 from org.api import router as org_router
 from publicity.api import router as public_router
+from review.api import router as review_router
 
 api = NinjaAPI(
     title="三项 行政执法三项制度与监督平台 API",
@@ -44,7 +45,12 @@ def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespon
 @api.exception_handler(SanxiangError)
 def rule_refused(request: HttpRequest, exc: SanxiangError) -> HttpResponse:
     status = 403 if exc.code == "forbidden" else 400
-    return api.create_response(request, exc.as_dict(), status=status)
+    body: dict[str, object] = dict(exc.as_dict())
+    if isinstance(exc, ValidationFailed):
+        body["errors"] = list(
+            exc.errors
+        )  # every problem (e.g. each missing 送审材料), not only the joined message
+    return api.create_response(request, body, status=status)
 
 
 class Health(Schema):
@@ -78,3 +84,4 @@ api.add_router("/cases", cases_documents_router)
 api.add_router("/cases", cases_dossier_router)
 api.add_router("/evidence", evidence_router)
 api.add_router("/apply", apply_router)
+api.add_router("/review", review_router)

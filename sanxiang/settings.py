@@ -147,6 +147,7 @@ INSTALLED_APPS = [
     "publicity",
     "cases",
     "evidence",
+    "review",
 ]
 
 # Background work (imports, reports, dossiers): django.tasks with the database backend, run by

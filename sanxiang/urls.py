@@ -13,6 +13,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("cases/", include("cases.urls")),
     path("evidence/", include("evidence.urls")),
+    path("review/", include("review.urls")),
     path("apply/", include("cases.urls_public")),
     path("api/v1/", api.urls),
 ]

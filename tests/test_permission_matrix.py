@@ -90,7 +90,7 @@ MATRIX: dict[str, Rule] = {
 }
 
 
-APP_MATRICES = ["core", "accounts", "org", "catalog", "audit", "publicity", "cases", "evidence"]
+APP_MATRICES = ["core", "accounts", "org", "catalog", "audit", "publicity", "cases", "evidence", "review"]
 RESOLVERS: dict[str, Resolver] = {}
 for _app in APP_MATRICES:
     if importlib.util.find_spec(f"{_app}.tests.matrix") is None:

@@ -649,6 +649,42 @@ def _decision_problems(case: Case, step: Step, to: str, options: list[str]) -> l
     return problems
 
 
+def review_selectors() -> Any:
+    """The review app's selectors (法制审核 and 集体讨论 gates); imported late because review depends on cases."""
+    from review import selectors
+
+    return selectors
+
+
+REVIEW_STEP = "legal_review"
+COLLECTIVE_STEP = "collective"
+
+
+def _review_gates(case: Case, step: Step, to: str, loop: bool) -> list[str]:
+    """Leaving 法制审核 forward needs a passed review (《行政处罚法》第五十八条); going back to 调查/审查 needs no
+    submission waiting for the reviewer. Leaving 集体讨论 or the decision step needs the signed 集体讨论 record where
+    the case is 情节复杂或重大违法 (第五十七条第二款), and the decision a passed review (第五十八条)."""
+    sel = review_selectors()
+    problems: list[str | None] = []
+    if step.id == REVIEW_STEP:
+        problems.append(sel.leave_review_step_problem(case, forward=not loop))
+    if step.id == COLLECTIVE_STEP:
+        problems.append(sel.discussion_problem(case))
+    if step.id == DECISION_STEP and case.outcome:
+        problems.append(sel.gate_problem(case, _decision_of(case)))
+        problems.append(sel.discussion_problem(case))
+    return [p for p in problems if p]
+
+
+def _decision_of(case: Case) -> dict[str, Any]:
+    return {
+        "outcome": case.outcome,
+        "penalty_types": list(case.penalty_types or []),
+        "fine_amount": case.fine_amount,
+        "confiscation_amount": case.confiscation_amount,
+    }
+
+
 def _complete_row(row: CaseStep, user: Any, on: date, *, to: str, label: str) -> None:
     row.completed_at = _moment(on)
     row.completed_on = on
@@ -786,12 +822,19 @@ def _advance_locked(
     if clean.get("is_complex") is True:
         case.is_complex = True
     hops = [*route.via, route.to]
-    for gateway_id, chosen in zip(route.via, hops[1:], strict=True):
-        problem = rules.branch_problem(
-            gateway_id, chosen, is_major=case.item.is_major, is_complex=case.is_complex
-        )
-        if problem:
-            errors.append(problem)
+    if route.via:
+        scope = review_selectors().scope(case)
+        for gateway_id, chosen in zip(route.via, hops[1:], strict=True):
+            problem = rules.branch_problem(
+                gateway_id,
+                chosen,
+                review_required=scope.required,
+                review_criteria=scope.text,
+                is_complex=case.is_complex,
+            )
+            if problem:
+                errors.append(problem)
+    errors += _review_gates(case, step, route.to, route.loop)
     errors += _decision_problems(case, step, route.to, [r.to for r in workflow.routes(process, step.id)])
     if errors:
         raise ValidationFailed(list(dict.fromkeys(errors)), field="advance")
@@ -969,6 +1012,22 @@ def record_decision(
         errors.append("处罚种类：许可、检查案件不填写处罚种类和金额")
     if len(outcome_text) > 10000:
         errors.append("决定内容：最多10000个字")
+    if code and not errors:
+        # 《行政处罚法》第五十八条 (法制审核) and 第五十七条第二款 (集体讨论) gate the decision itself
+        complex_now = case.is_complex if is_complex is None else is_complex
+        sel = review_selectors()
+        decision = {
+            "outcome": code,
+            "penalty_types": types,
+            "fine_amount": fine,
+            "confiscation_amount": confiscation,
+        }
+        gate = sel.gate_problem(case, decision)
+        if gate:
+            errors.append(gate)
+        discussion = sel.discussion_problem(case, is_complex=complex_now, outcome=code)
+        if discussion:
+            errors.append(discussion)
     if errors:
         raise ValidationFailed(list(dict.fromkeys(errors)), field="decision")
     assert code is not None

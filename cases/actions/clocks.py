@@ -123,6 +123,7 @@ def _start(case: Case, step: Step, process: Process, *, start_on: date, actor: A
         start_on=start_on,
         state=Clock.State.RUNNING,
         inferred=bool(c.inferred or (ext and ext.inferred)),
+        warn_days=c.warn_days,
     )
     clock.due_on = _due(clock)
     clock.save()
@@ -288,6 +289,56 @@ def stop_all(case: Case, *, on: date | None = None, actor: Any = None) -> None:
         )
 
 
+# --- clocks driven by another app (法制审核: review.actions) -------------------------------------------------
+
+
+def start_on_event(case: Case, event: str, *, on: date, actor: Any = None) -> Clock | None:
+    """Start the clock of every step counting from the outside ``event`` (``catalog.process.CLOCK_EVENTS``, e.g.
+    ``review_received`` 收到齐全的法制审核送审材料之日, 工作方案二（三）3) and return it; a clock of that step already
+    running is returned as is (a resubmission continues it). Called inside the caller's transaction."""
+    process = get_process(case.procedure)
+    found: Clock | None = None
+    for step in process.clocked_steps:
+        assert step.clock is not None
+        if step.clock.from_ != event:
+            continue
+        found = _start(case, step, process, start_on=on, actor=actor) or (
+            Clock.objects.filter(case=case, step_id=step.id).exclude(state=Clock.State.STOPPED).first()
+        )
+    return found
+
+
+def hold(clock: Clock, *, on: date, actor: Any, reason: str) -> None:
+    """Pause a running clock for a reason recorded by the calling action (法制审核退回修改期间不计入)."""
+    if clock.state == Clock.State.RUNNING:
+        _pause(clock, on, actor, reason=reason)
+
+
+def release(clock: Clock, *, on: date, actor: Any, reason: str) -> None:
+    """Resume a clock paused by ``hold``; the paused working days move the due day."""
+    if clock.state == Clock.State.PAUSED:
+        _resume(clock, on, actor, reason=reason)
+
+
+def finish(clock: Clock, *, on: date, actor: Any, reason: str) -> bool:
+    """Stop a clock because its act was done on ``on``; returns whether it was met (due day inclusive)."""
+    if clock.state == Clock.State.STOPPED:
+        return bool(clock.met)
+    _settle(clock, on, actor)
+    met = clock_rules.deadline_met(on, clock.due_on)
+    _stop(clock, on, actor, met=met, reason=reason + ("" if met else "（已逾期）"))
+    return met
+
+
+def extend_approved(clock: Clock, *, days: int, on: date, actor: Any, approver: Any, reason: str) -> None:
+    """Record an extension the caller has already checked and had approved (who asked: ``actor``; who approved:
+    ``approver``)."""
+    clock.extended_days += int(days)
+    clock.due_on = _due(clock)
+    clock.save(update_fields=["extended_days", "due_on"])
+    _event(clock, ClockEvent.Kind.EXTEND, on, actor, reason=reason, days=int(days), approver=approver)
+
+
 # --- manual actions -----------------------------------------------------------------------------------------
 
 
@@ -300,7 +351,23 @@ def _check_manual(user: Any, clock: Clock) -> Case:
         raise SanxiangError(f"{clock.label}：已停止计时，不能再变更", field="clock", code="clock_stopped")
     if clock.kind == "minimum":
         raise SanxiangError(f"{clock.label}：提前量期限不能暂停或延长", field="clock", code="clock_minimum")
+    if clock_from(case, clock) == "review_received":
+        raise SanxiangError(
+            f"{clock.label}：由法制审核办理——退回修改期间自动暂停；延长须由法制审核员申请、分管领导审批"
+            "（玉溪市司法局三项制度工作方案二（三）3）",
+            field="clock",
+            code="clock_managed",
+        )
     return case
+
+
+def clock_from(case: Case, clock: Clock) -> str:
+    """Where ``clock`` counts from according to its process definition ("" when the step is gone)."""
+    try:
+        spec = get_process(case.procedure).step(clock.step_id).clock
+    except SanxiangError:
+        return ""
+    return spec.from_ if spec else ""
 
 
 def _reason(reason: str) -> str:

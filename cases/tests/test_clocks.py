@@ -82,9 +82,9 @@ def test_ninety_days_from_filing_met_on_day_90(case_world) -> None:
     assert decide.state == Clock.State.STOPPED and decide.met is True and decide.stopped_on == D(2026, 5, 31)
     # 告知 led straight to review_scope: no hearing-request clock was started
     assert not Clock.objects.filter(case=case, step_id="hearing_request").exists()
-    # legal review: own clock started when entered, stopped when completed
-    review = _clock(case, "legal_review")
-    assert review.start_on == D(2026, 5, 28) and review.met is True
+    # legal review: its clock counts from the receipt of complete materials (review.actions.submit), not from
+    # entering the step — a case walked past it without a submission has none
+    assert not Clock.objects.filter(case=case, step_id="legal_review").exists()
     # 送达 7 working days from the decision
     assert _clock(case, "serve").start_on == D(2026, 5, 31)
 
@@ -140,10 +140,17 @@ def test_expert_review_is_not_counted(case_world) -> None:
 
 def test_looping_back_continues_the_running_clock(case_world) -> None:
     case = _licensing(case_world, D(2026, 11, 2), D(2026, 11, 2))
-    walk(case, [("major", D(2026, 11, 3)), ("legal_review", D(2026, 11, 3)), ("examine", D(2026, 11, 4))])
+    walk(case, [("major", D(2026, 11, 3)), ("legal_review", D(2026, 11, 3))])
+    first = clocks.start_on_event(case, "review_received", on=D(2026, 11, 3))
+    assert first is not None and first.step_id == "legal_review" and first.due_on == D(2026, 11, 10)
+    assert (
+        clocks.start_on_event(case, "review_received", on=D(2026, 11, 4)) == first
+    )  # resubmission continues it
+    walk(case, [("examine", D(2026, 11, 4))])
     assert Clock.objects.filter(case=case, step_id="decide").count() == 1
     # the 法制审核 clock stopped when the review was completed; a second review gets a new clock
     walk(case, [("major", D(2026, 11, 5)), ("legal_review", D(2026, 11, 5))])
+    clocks.start_on_event(case, "review_received", on=D(2026, 11, 5))
     codes = sorted(Clock.objects.filter(case=case, step_id="legal_review").values_list("code", flat=True))
     assert codes == ["legal_review", "legal_review#2"]
 

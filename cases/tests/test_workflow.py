@@ -11,13 +11,22 @@ from django.core.exceptions import PermissionDenied
 
 from audit.models import AuditEvent
 from cases.actions import case as actions
+from cases.actions.documents import create_document
 from cases.models import Case, Party
 from cases.selectors import available_transitions, current_step_row, visible_cases
 from cases.tests.engine_helpers import DAY, PERSON_ID, add_av, citizen, jump, officers
 from cases.tests.factories import make_case
 from core.errors import NotPermitted, SanxiangError, ValidationFailed
+from review import actions as review_actions
+from review.models import Policy
+from review.tests import factories as review_factories
 
 pytestmark = pytest.mark.django_db
+
+
+def review_only_when_required(world):
+    """The agency does not review every penalty (the seed's default does): only Art.58 cases and the 目录."""
+    Policy.objects.create(agency=world.bureau, review_all_penalties=False)
 
 
 def open_penalty(world, user=None, **over):
@@ -106,6 +115,7 @@ def test_available_transitions_expand_gateways(case_world):
 
 def test_gateway_passage_is_recorded_in_history(case_world):
     zhangsan = case_world.users["zhangsan"]
+    review_only_when_required(case_world)
     case = make_case(zhangsan, case_world.items["penalty_general"], "penalty_general", on=DAY)
     start = jump(case, "investigation_report")
     new = actions.advance(zhangsan, case, to="decide", note="无需听证", on=DAY + timedelta(days=1))
@@ -136,6 +146,7 @@ def test_transition_not_in_the_yaml_is_refused(case_world):
 
 def test_role_not_among_step_actors_is_refused(case_world):
     zhangsan, fenguan = case_world.users["zhangsan"], case_world.users["fenguan"]
+    review_only_when_required(case_world)
     case = make_case(zhangsan, case_world.items["penalty_general"], "penalty_general", on=DAY)
     jump(case, "decide")
     actions.record_decision(fenguan, case, outcome="no_penalty", penalty_types=[], fine_amount=None)
@@ -238,6 +249,7 @@ def test_complex_case_must_go_to_collective_discussion(case_world):
     zhangsan, lisi = case_world.users["zhangsan"], case_world.users["lisi"]
     case = make_case(zhangsan, case_world.items["penalty_general"], "penalty_general", on=DAY)
     jump(case, "legal_review")
+    review_factories.approved_row(case, zhangsan)
     with pytest.raises(ValidationFailed, match="第五十七条第二款"):
         actions.advance(lisi, case, to="decide", data={"is_complex": True}, on=DAY)
     row = actions.advance(lisi, case, to="collective", data={"is_complex": True}, on=DAY)
@@ -247,6 +259,7 @@ def test_complex_case_must_go_to_collective_discussion(case_world):
 
 def test_decision_must_be_recorded_and_followed(case_world):
     zhangsan, fenguan = case_world.users["zhangsan"], case_world.users["fenguan"]
+    review_only_when_required(case_world)
     case = make_case(zhangsan, case_world.items["penalty_general"], "penalty_general", on=DAY)
     jump(case, "decide")
     with pytest.raises(ValidationFailed, match="请先在“作出决定”环节记录处理决定"):
@@ -260,6 +273,7 @@ def test_decision_must_be_recorded_and_followed(case_world):
 
 def test_record_decision_only_at_the_decision_step(case_world):
     fenguan = case_world.users["fenguan"]
+    review_only_when_required(case_world)
     case = make_case(
         case_world.users["zhangsan"], case_world.items["penalty_general"], "penalty_general", on=DAY
     )
@@ -275,10 +289,10 @@ def test_record_decision_only_at_the_decision_step(case_world):
             fenguan, case, outcome="penalty", penalty_types=["罚酒三杯"], fine_amount=None
         )
     actions.record_decision(
-        fenguan, case, outcome="penalty", penalty_types=["警告", "fine"], fine_amount=Decimal("15000.00")
+        fenguan, case, outcome="penalty", penalty_types=["警告", "fine"], fine_amount=Decimal("5000.00")
     )
-    assert case.penalty_types == ["warning", "fine"] and str(case.fine_amount) == "15000.00"
-    assert current_step_row(case).data["decision"]["fine_amount"] == "15000.00"
+    assert case.penalty_types == ["warning", "fine"] and str(case.fine_amount) == "5000.00"
+    assert current_step_row(case).data["decision"]["fine_amount"] == "5000.00"
 
 
 # --- full walks ---------------------------------------------------------------------------------------------
@@ -312,7 +326,26 @@ def test_penalty_general_main_path(case_world):
     actions.advance(zhangsan, case, to="notify", on=day)
     add_av(case, zhangsan)
     actions.advance(zhangsan, case, to="legal_review", officers=officers(w), on=day + timedelta(days=1))
-    actions.advance(lisi, case, to="decide", note="审核通过", on=day + timedelta(days=3))
+    with pytest.raises(ValidationFailed, match="第五十八条"):
+        actions.advance(lisi, case, to="decide", note="审核通过", on=day + timedelta(days=3))
+    create_document(zhangsan, case, "investigation_report", data={"process": "经调查", "evidence": "笔录"})
+    proposal = {"outcome": "penalty", "penalty_types": ["warning", "fine"], "fine_amount": "10000"}
+    review = review_actions.submit(
+        zhangsan,
+        case,
+        **review_factories.submission_kwargs(case, proposal=proposal),
+        on=day + timedelta(days=1),
+    )
+    review_actions.give_opinion(
+        review_factories.qualified_reviewer(w),
+        review,
+        round=1,
+        conclusion="agree",
+        checklist=review_factories.all_ok(),
+        reasons="同意",
+        on=day + timedelta(days=3),
+    )  # 同意 moves the case on to 作出决定
+    case.refresh_from_db()
     actions.record_decision(
         fenguan,
         case,

@@ -185,10 +185,24 @@ def test_a_general_penalty_case_from_registration_to_dossier(
     )
     _advance(page, live, case.pk, "法制审核", officers=officers)
 
-    # 法制审核 (李四): the 审核意见书 is attached as a material.
-    _switch(page, sign_in, "lisi")
-    _upload(page, live, case.pk, material, "法制审核意见书", purpose="other", kind="documentary")
-    _advance(page, live, case.pk, "作出决定")
+    # 法制审核 has its own browser flow (test_review_flow.py); here 张三 submits and 李四 agrees through the actions,
+    # which issues the numbered 法制审核意见书 and moves the case on to 作出决定.
+    from review import actions as review_actions
+    from review.tests import factories as review_factories
+
+    case.refresh_from_db()
+    proposal = {"outcome": "penalty", "penalty_types": ["warning", "fine"], "fine_amount": "5000"}
+    review = review_actions.submit(
+        case_world.users["zhangsan"], case, **review_factories.submission_kwargs(case, proposal=proposal)
+    )
+    review_actions.give_opinion(
+        review_factories.qualified_reviewer(case_world),
+        review,
+        round=1,
+        conclusion="agree",
+        checklist=review_factories.all_ok(),
+        reasons="同意",
+    )
 
     # 分管领导 decides: the decision form, the internal approval, the 决定书.
     _switch(page, sign_in, "fenguan")

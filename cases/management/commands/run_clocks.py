@@ -43,7 +43,7 @@ class Command(BaseCommand):
                 changed += 1
             if clock.kind == "minimum" or clock.state == Clock.State.PAUSED:
                 continue
-            level = clock_rules.clock_status(clock.due_on, today, clock.unit, calendar)
+            level = clock_rules.clock_status(clock.due_on, today, clock.unit, calendar, clock.warn_days)
             if level == clock_rules.OK:
                 continue
             red += level == clock_rules.RED

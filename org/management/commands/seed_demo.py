@@ -7,7 +7,7 @@ from org import demo
 
 # Apps that add demo content after the structure and the users, in this order. Each has ``<app>/demo_content.py``
 # with ``load(stdout)``; the 事前公开 content (主体, 人员, 事项, 清单) is reviewed and published through actions.
-CONTENT_APPS = ["org", "catalog", "publicity", "cases"]
+CONTENT_APPS = ["org", "catalog", "publicity", "cases", "review"]
 
 
 class Command(BaseCommand):
