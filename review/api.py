@@ -136,6 +136,7 @@ class ReviewSummary(Schema):
     rounds: int
     submitted_by: str
     created_at: datetime
+    first_submitted_on: date | None = Field(None, description="首次收到齐全送审材料的日期（审核期限起算日）")
     approved_on: date | None
     closed_on: date | None
     due_on: date | None
@@ -470,6 +471,7 @@ def _summary(review: Review) -> dict[str, Any]:
         "rounds": review.rounds,
         "submitted_by": _name(review.submitted_by),
         "created_at": review.created_at,
+        "first_submitted_on": review.first_submitted_on,
         "approved_on": review.approved_on,
         "closed_on": review.closed_on,
         "due_on": view["due_on"] if view else None,

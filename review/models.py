@@ -12,10 +12,12 @@ Nothing here is deleted: rounds, opinions and refused extensions stay as the rec
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils.functional import cached_property
 
 
 class Policy(models.Model):
@@ -126,6 +128,15 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}（{self.get_state_display()}）"
+
+    @cached_property
+    def first_submitted_on(self) -> date | None:
+        """The day the first (complete) materials were received — the review's start, as opposed to
+        ``created_at`` (when the row was written). ``selectors.register`` annotates it."""
+        if "first_on" in self.__dict__:  # annotated by the register query
+            return self.__dict__["first_on"]
+        first = self.submissions.order_by("round").first()
+        return first.submitted_on if first else None
 
 
 class Submission(models.Model):

@@ -226,7 +226,7 @@ def register(user: Any, *, year: int | None = None, state: str = "", q: str = ""
         qs = qs.filter(state=state)
     if q:
         qs = qs.filter(Q(number__icontains=q) | Q(case__number__icontains=q) | Q(case__title__icontains=q))
-    return qs.order_by("-created_at")
+    return qs.annotate(first_on=Min("submissions__submitted_on")).order_by("-created_at")
 
 
 def statistics(reviews: QuerySet[Review]) -> dict[str, Any]:
@@ -237,7 +237,7 @@ def statistics(reviews: QuerySet[Review]) -> dict[str, Any]:
 
     problem = Opinion.objects.filter(review=OuterRef("pk"), conclusion=Opinion.Conclusion.PROBLEM)
     rows = list(
-        reviews.annotate(corrected=Exists(problem), first_on=Min("submissions__submitted_on"))
+        reviews.annotate(corrected=Exists(problem))
         .select_related(None)
         .order_by()
     )
@@ -247,9 +247,9 @@ def statistics(reviews: QuerySet[Review]) -> dict[str, Any]:
     decided = [r for r in rows if r.state in (Review.State.APPROVED, Review.State.RETURNED) or r.rounds > 1]
     calendar = ClockCalendar()
     days = [
-        workdays_between(r.first_on, r.approved_on, calendar)  # type: ignore[attr-defined]
+        workdays_between(r.first_submitted_on, r.approved_on, calendar)
         for r in approved
-        if r.approved_on and getattr(r, "first_on", None)
+        if r.approved_on and r.first_submitted_on
     ]
     opinions = Opinion.objects.filter(review__in=[r.pk for r in rows])
     given = opinions.count()
