@@ -236,11 +236,7 @@ def statistics(reviews: QuerySet[Review]) -> dict[str, Any]:
     from core.workdays import workdays_between
 
     problem = Opinion.objects.filter(review=OuterRef("pk"), conclusion=Opinion.Conclusion.PROBLEM)
-    rows = list(
-        reviews.annotate(corrected=Exists(problem))
-        .select_related(None)
-        .order_by()
-    )
+    rows = list(reviews.annotate(corrected=Exists(problem)).select_related(None).order_by())
     total = len(rows)
     approved = [r for r in rows if r.state == Review.State.APPROVED]
     corrected = sum(1 for r in rows if getattr(r, "corrected", False))
