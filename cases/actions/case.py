@@ -626,6 +626,7 @@ def step_duties(case: Case, step: Step) -> dict[str, Any]:
 
 
 DECISION_STEP = "decide"
+REVIEW_STEP = "legal_review"
 # (step, outcome) → where the case may go next (only enforced where the YAML offers one of them).
 DECISION_ROUTES: dict[tuple[str, str], frozenset[str]] = {
     ("decide", "penalty"): frozenset({"serve"}),
@@ -640,6 +641,8 @@ DECISION_ROUTES: dict[tuple[str, str], frozenset[str]] = {
 
 def _decision_problems(case: Case, step: Step, to: str, options: list[str]) -> list[str]:
     problems = []
+    if to == REVIEW_STEP:  # back to 法制审核 before deciding (第五十八条): nothing is decided yet
+        return problems
     if step.id == DECISION_STEP and case.procedure != "inspection" and not case.outcome:
         problems.append(f"处理决定：请先在“{step.name}”环节记录处理决定（《行政处罚法》第五十七条）")
     allowed = DECISION_ROUTES.get((step.id, case.outcome))
@@ -656,7 +659,6 @@ def review_selectors() -> Any:
     return selectors
 
 
-REVIEW_STEP = "legal_review"
 COLLECTIVE_STEP = "collective"
 
 
@@ -670,7 +672,7 @@ def _review_gates(case: Case, step: Step, to: str, loop: bool) -> list[str]:
         problems.append(sel.leave_review_step_problem(case, forward=not loop))
     if step.id == COLLECTIVE_STEP:
         problems.append(sel.discussion_problem(case))
-    if step.id == DECISION_STEP and case.outcome:
+    if step.id == DECISION_STEP and case.outcome and to != REVIEW_STEP:
         problems.append(sel.gate_problem(case, _decision_of(case)))
         problems.append(sel.discussion_problem(case))
     return [p for p in problems if p]

@@ -368,3 +368,31 @@ def test_policy_is_saved_checked_and_used(case_world):
     case = f.case_at_review(case_world)
     assert not selectors.scope(case).required
     assert selectors.scope(case, {"fine_amount": "3000"}).required
+
+
+def test_a_heavier_decision_goes_back_to_review_and_passes_after_a_new_opinion(case_world):
+    zhangsan, fenguan = case_world.users["zhangsan"], case_world.users["fenguan"]
+    case, review = submitted(case_world)
+    opinion(case_world, review, f.DAY + timedelta(days=1))
+    case.refresh_from_db()
+    with pytest.raises(ValidationFailed, match="超过法制审核通过的金额"):
+        case_actions.record_decision(
+            fenguan, case, outcome="penalty", penalty_types=["fine"], fine_amount=Decimal("8000")
+        )
+    case_actions.advance(
+        fenguan, case, to="legal_review", note="拟加重处罚，重新送审", on=f.DAY + timedelta(days=2)
+    )
+    heavier = {"outcome": "penalty", "penalty_types": ["fine"], "fine_amount": "8000"}
+    second = actions.submit(
+        zhangsan, case, **f.submission_kwargs(case, proposal=heavier), on=f.DAY + timedelta(days=2)
+    )
+    assert second.pk != review.pk and second.clock is not None and second.clock.code == "legal_review#2"
+    with pytest.raises(ValidationFailed, match="第五十八条"):
+        case_actions.advance(zhangsan, case, to="decide", on=f.DAY + timedelta(days=2))
+    opinion(case_world, second, f.DAY + timedelta(days=3))
+    case.refresh_from_db()
+    assert case.current_step == "decide"
+    case_actions.record_decision(
+        fenguan, case, outcome="penalty", penalty_types=["fine"], fine_amount=Decimal("8000")
+    )
+    assert list(Review.objects.filter(case=case).values_list("state", flat=True)) == ["approved", "approved"]
