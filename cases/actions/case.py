@@ -640,7 +640,7 @@ DECISION_ROUTES: dict[tuple[str, str], frozenset[str]] = {
 
 
 def _decision_problems(case: Case, step: Step, to: str, options: list[str]) -> list[str]:
-    problems = []
+    problems: list[str] = []
     if to == REVIEW_STEP:  # back to 法制审核 before deciding (第五十八条): nothing is decided yet
         return problems
     if step.id == DECISION_STEP and case.procedure != "inspection" and not case.outcome:
