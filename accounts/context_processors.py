@@ -17,6 +17,7 @@ NAV: list[tuple[str | tuple[str, ...], str, str]] = [
     ("publicity.read", "执法主体与人员", "org:subject_list"),
     ("publicity.read", "事项清单", "catalog:item_list"),
     ("publicity.read", "执法流程", "catalog:process_list"),
+    ("publicity.read", "年度数据", "annual:index"),
     ("calendar.manage", "工作日历", "core:calendar"),
     ("accounts.manage", "账号与角色", "accounts:user_list"),
     ("audit.read", "审计日志", "audit:event_list"),
@@ -26,6 +27,9 @@ NAV: list[tuple[str | tuple[str, ...], str, str]] = [
     ("review.submit", "法制审核", "review:submissions"),
     ("review.approve", "法制审核", "review:approvals"),
     (("review.review", "review.configure", "review.approve"), "审核台账", "review:register"),
+    # 结果公示, 撤回 (issue #6)
+    ("publicity.read", "结果公示", "results:queue"),
+    ("publicity.review", "双公示报送", "credit:index"),
 ]
 
 

@@ -50,3 +50,23 @@ def use_scratch_database(name: str) -> Callable[[], None] | None:
         pg_admin(url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
     return drop
+
+
+def scratch(prefix: str, name: str) -> tuple[str, Callable[[], None]]:
+    """A temporary ``SANXIANG_VAR_DIR`` (SQLite file, media) plus the scratch database ``name``; returns a label for
+    the report and the cleanup that drops both."""
+    import shutil
+    import tempfile
+
+    tmp = tempfile.mkdtemp(prefix=prefix)
+    os.environ["SANXIANG_VAR_DIR"] = tmp
+    drop = use_scratch_database(name)
+
+    def cleanup() -> None:
+        if drop:
+            drop()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    if drop:
+        return f"PostgreSQL ({name})", cleanup
+    return f"SQLite ({tmp}/sanxiang.sqlite3)", cleanup

@@ -433,3 +433,10 @@ def public_list_av(request: HttpRequest, agency: int | None = None) -> list[dict
 def public_list_inspection(request: HttpRequest, agency: int | None = None) -> list[dict[str, Any]]:
     """“双随机、一公开”随机抽查事项清单：检查项目、检查子项、检查主体、检查依据、检查方式、检查内容、备注。"""
     return _numbered(pub.inspection_items(), pub.inspection_row, agency)
+
+
+# --- 事后公开: 执法结果、撤回公告、年度数据 (issue #6) ------------------------------------------------------------
+
+from publicity.api_results import router as results_router  # noqa: E402
+
+router.add_router("", results_router)

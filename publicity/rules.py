@@ -10,7 +10,6 @@ Redaction (regulations.md §9, 原工商 行政处罚结果信息网上公开暂
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 DRAFT = "draft"
@@ -71,19 +70,12 @@ def editable(state: str) -> bool:
     return state in {DRAFT, RETURNED, PUBLISHED}
 
 
-# 18-digit 居民身份证号码 (GB 11643) and 15-digit old ones; mainland mobile numbers; bank card numbers.
-ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
-# A number glued to ASCII letters is part of an identifier (a hex storage name, a UUID, a 文号 like "A13987654321"),
-# not a phone or card number: masking it would corrupt e.g. the photo file name of an officer's publication.
-MOBILE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
-BANK_CARD = re.compile(r"(?<![0-9A-Za-z])\d{16,19}(?![0-9A-Za-z])")
-
-
 def redact_text(text: str) -> str:
-    """Mask 身份证号码, 手机号码 and 银行卡号 in free text (regulations.md §9: 隐去身份证号码、通信方式、银行账号)."""
-    text = ID_NUMBER.sub(lambda m: m.group(0)[:6] + "*" * (len(m.group(0)) - 6), text)
-    text = BANK_CARD.sub(lambda m: "*" * (len(m.group(0)) - 4) + m.group(0)[-4:], text)
-    return MOBILE.sub(lambda m: m.group(0)[:3] + "****" + m.group(0)[-4:], text)
+    """Mask personal data in free text (regulations.md §9): delegates to the redaction engine
+    ``publicity.redaction.redact`` (身份证号、电话、银行账号、住址、健康信息)."""
+    from publicity.redaction import redact
+
+    return redact(text).text
 
 
 # Field names that must never be published, whatever the source puts in the payload.
@@ -109,15 +101,8 @@ PUBLIC_NUMBER_FIELDS = frozenset({"certificate_number", "code", "credit_code", "
 
 
 def redact_payload(value: Any) -> Any:
-    """Redact a JSON-like payload: drop forbidden fields and mask personal numbers in every string."""
-    if isinstance(value, dict):
-        return {
-            k: (v if k in PUBLIC_NUMBER_FIELDS and isinstance(v, str) else redact_payload(v))
-            for k, v in value.items()
-            if k not in FORBIDDEN_FIELDS
-        }
-    if isinstance(value, list):
-        return [redact_payload(v) for v in value]
-    if isinstance(value, str):
-        return redact_text(value)
-    return value
+    """Redact a JSON-like payload: drop forbidden fields, keep public numbers, mask personal data in every other
+    string (delegates to ``publicity.redaction.redact_value``)."""
+    from publicity.redaction import redact_value
+
+    return redact_value(value)

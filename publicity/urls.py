@@ -1,10 +1,17 @@
 from django.urls import path
 
-from publicity import views
+from publicity import portal_results, views
 
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
+    # 执法结果 and 年度数据 (issue #6) come before the generic column route, which would otherwise take them.
+    path("gongshi/jieguo/", portal_results.results, name="results"),
+    path("gongshi/jieguo/chehui/", portal_results.withdrawals, name="result_withdrawals"),
+    path("gongshi/jieguo/<int:pk>/", portal_results.result_detail, name="result_detail"),
+    path("gongshi/nianbao/", portal_results.annual_list, name="annual_list"),
+    path("gongshi/nianbao/<int:year>/", portal_results.annual_year, name="annual_year"),
+    path("gongshi/nianbao/<int:year>/<int:agency_id>/", portal_results.annual_agency, name="annual_agency"),
     path("gongshi/<slug:column>/", views.column, name="column"),
     path("gongshi/zhuti/<int:agency_id>/", views.subject_detail, name="subject_detail"),
     path("gongshi/renyuan/zheng/<str:number>/", views.officer_detail, name="officer_detail"),

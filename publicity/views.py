@@ -48,7 +48,8 @@ COLUMNS = [
     ("choucha", "随机抽查事项清单", "“双随机、一公开”随机抽查事项清单"),
 ]
 COLUMN_MAP = {slug: (title, desc) for slug, title, desc in COLUMNS}
-LATER_COLUMNS = {"jieguo", "nianbao"}  # 事后公开 and 年度数据 come with later issues
+# 执法结果 (jieguo) and 年度数据 (nianbao) have their own routes in publicity/urls.py (publicity.portal_results),
+# placed before the generic column route.
 
 PHOTO_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
 SAMPLE_TYPES = {
@@ -157,8 +158,6 @@ def column(request: HttpRequest, column: str) -> HttpResponseBase:
     }
     if column in views:
         return views[column](request)
-    if column in LATER_COLUMNS:
-        return render(request, "publicity/later.html", _ctx(request, column))
     raise Http404("栏目不存在")
 
 

@@ -11,6 +11,8 @@ Environment variables (all optional in development):
 - SANXIANG_SECURE_COOKIES   1/0 to force Secure cookies on or off
 - SANXIANG_SUBJECT_RECONFIRM_DAYS  days between annual re-confirmations of a 执法主体 entry (default 365)
 - SANXIANG_CLOCK_YELLOW_DAYS  days before a case deadline that it turns yellow (default 3)
+- SANXIANG_DISPLAY_YEARS     JSON, years a decision stays on the portal by party kind (default citizen 2, organization 5)
+- SANXIANG_DISPLAY_YEARS_BY_PENALTY  JSON, years by penalty type, e.g. {"warning": 1}
 - SANXIANG_PII_KEY          SM4 key (32 hex digits) encrypting parties' ID numbers and contacts (default: var/pii_key)
 - SANXIANG_EVIDENCE_DIR     where evidence blobs are stored (default ./var/evidence)
 - SANXIANG_PUBLIC_URL       base URL printed in certificate QR codes (default: the request's own address)
@@ -18,6 +20,7 @@ Environment variables (all optional in development):
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from datetime import timedelta
@@ -79,6 +82,9 @@ ALLOWED_HOSTS = [
 SANXIANG_SUBJECT_RECONFIRM_DAYS = int(os.environ.get("SANXIANG_SUBJECT_RECONFIRM_DAYS", "365"))
 # Days (working days for working-day clocks) before a due day that a case clock turns yellow (cases.clock_rules).
 SANXIANG_CLOCK_YELLOW_DAYS = int(os.environ.get("SANXIANG_CLOCK_YELLOW_DAYS", "3"))
+# 结果公示期限（年）by party kind and by penalty type, JSON (publicity.result_rules.display_years)
+SANXIANG_DISPLAY_YEARS = json.loads(os.environ.get("SANXIANG_DISPLAY_YEARS", '{"citizen": 2, "organization": 5}'))
+SANXIANG_DISPLAY_YEARS_BY_PENALTY = json.loads(os.environ.get("SANXIANG_DISPLAY_YEARS_BY_PENALTY", "{}"))
 SANXIANG_PUBLIC_URL = os.environ.get("SANXIANG_PUBLIC_URL", "").rstrip("/")
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("SANXIANG_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()

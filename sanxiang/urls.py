@@ -14,6 +14,9 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("evidence/", include("evidence.urls")),
     path("review/", include("review.urls")),
+    path("manage/results/", include("publicity.urls_results")),
+    path("manage/annual/", include("publicity.urls_annual")),
+    path("manage/credit/", include("publicity.urls_credit")),
     path("apply/", include("cases.urls_public")),
     path("api/v1/", api.urls),
 ]

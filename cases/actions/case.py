@@ -897,6 +897,11 @@ def _advance_locked(
         case.closed_on = on
         clocks.stop_all(case, on=on, actor=user)
     case.save()
+    # 结果公示 (国办发〔2018〕118号): the decision (检查: its result) makes the publication draft
+    from publicity import result_rules, results  # late import: publicity depends on cases
+
+    if result_rules.is_decision_step(case.procedure, step.id) and route.to != REVIEW_STEP:
+        results.on_decision(case, on=on, actor=user)
     record(
         "case.advance",
         actor=user,

@@ -13,7 +13,9 @@ from core.models import Agency
 from publicity.actions import publish
 from publicity.models import Kind, Publication
 
-ID_NUMBER = "530402198801011234"
+ID_NUMBER = (
+    "530402198801011231"  # invented; GB 11643 check digit valid (the engine only masks valid IDs as IDs)
+)
 MOBILE = "13987654321"
 BANK = "6222021234567890123"
 

@@ -315,11 +315,6 @@ def test_flowchart_svg_served(client, yuxi):
     assert client.get(reverse("portal:flowchart", args=["nope"])).status_code == 404
 
 
-@pytest.mark.parametrize("slug", ["jieguo", "nianbao"])
-def test_later_columns_say_so(client, yuxi, slug):
-    assert "将在后续版本公开" in client.get(reverse("portal:column", args=[slug])).content.decode()
-
-
 def test_unknown_column_is_404(client, yuxi):
     assert client.get(reverse("portal:column", args=["nope"])).status_code == 404
 

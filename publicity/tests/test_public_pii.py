@@ -78,7 +78,20 @@ def published(yuxi, media, persona):
     f.item("530400-XK-002", leaky=True, category="行政许可", name="律师事务所变更许可")
     gone = f.item("530400-QT-001", leaky=True, category="其他", name=GONE)
     actions.withdraw(persona("gongshi"), gone, "事项已取消，停止公示")
-    return {"agency": f.agency("玉司").pk}
+    # 事后公开 (issue #6): a decision whose source leaked personal data, a withdrawn one, annual reports
+    from publicity.tests.test_portal_results import annual, decision
+
+    leaky = decision(
+        facts=f"当事人法定代表人（身份证号{f.ID_NUMBER}，手机{f.MOBILE}）未履行管理职责。",
+        id_number=f.ID_NUMBER,
+        mobile=f.MOBILE,
+        bank_account=f.BANK,
+    )
+    withdrawn = decision(doc_number="玉司罚决〔2026〕2号", party=GONE, case_number="玉司案〔2026〕2号")
+    actions.withdraw(persona("gongshi"), withdrawn, "该处罚决定经行政复议被撤销，依法撤回原公示")
+    annual(2026, city=True)
+    annual(2026)
+    return {"agency": f.agency("玉司").pk, "decision": leaky.pk}
 
 
 def _values(name: str, param: str, ctx: dict[str, Any]) -> list[Any]:
@@ -92,6 +105,10 @@ def _values(name: str, param: str, ctx: dict[str, Any]) -> list[Any]:
         return ["licensing", "legal_review"] if "flowchart" in name else ["530400-XK-001", "530400-CF-001"]
     if param == "index":
         return [0]
+    if param in ("pk", "id"):
+        return [ctx["decision"]]
+    if param == "year":
+        return [2026]
     pytest.fail(f"{name}: no test value for URL parameter <{param}>; add one to _values()")
 
 

@@ -127,8 +127,13 @@ def test_redact_text_masks_id_numbers_mobiles_and_bank_cards():
 
 
 def test_redact_text_keeps_ordinary_numbers():
-    text = "罚款5000元，电话0877-2021234，第五十条，2026年10月13日，编号12345678"
+    text = "罚款5000元，第五十条，2026年10月13日，编号12345678"
     assert rules.redact_text(text) == text
+
+
+def test_redact_text_masks_a_landline_in_free_text_but_not_in_the_agency_phone_field():
+    assert rules.redact_text("电话0877-2021234") == "电话0877-*******"
+    assert rules.redact_payload({"phone": "0877-2021234"}) == {"phone": "0877-2021234"}
 
 
 def test_redact_text_boundaries_of_a_mobile_number():
@@ -155,7 +160,7 @@ def test_public_identifiers_are_kept_verbatim():
         "certificate_number": "530402198801011234",  # even when it looks like an ID number
         "code": "13987654321",
         "credit_code": "11530400MB0R12345X",
-        "remark": "530402198801011234",
+        "remark": f.ID_NUMBER,
     }
     clean = rules.redact_payload(payload)
     assert clean["certificate_number"] == "530402198801011234"

@@ -256,6 +256,9 @@ def test_a_general_penalty_case_from_registration_to_dossier(
     with page.expect_navigation():
         page.get_by_role("button", name="结案", exact=True).click()
     expect(page.locator("#close-errors")).to_have_count(0)
+    # Leave the case page before touching the database from this thread: its progress script polls the live
+    # server, and the SQLite test database is one connection shared by both threads.
+    page.goto("about:blank")
     case.refresh_from_db()
     assert case.status == Case.Status.CLOSED
     job = Job.objects.filter(kind="cases.dossier", params__case_id=case.pk).latest("pk")

@@ -8,6 +8,8 @@ from org import demo
 # Apps that add demo content after the structure and the users, in this order. Each has ``<app>/demo_content.py``
 # with ``load(stdout)``; the 事前公开 content (主体, 人员, 事项, 清单) is reviewed and published through actions.
 CONTENT_APPS = ["org", "catalog", "publicity", "cases", "review"]
+# Steps that need the content above: 结果公示 publishes the decisions of the cases and review demos.
+LATER_CONTENT = ["publicity.demo_results"]
 
 
 class Command(BaseCommand):
@@ -25,8 +27,7 @@ class Command(BaseCommand):
         if not options["structure_only"]:
             demo.load_users()
             self.stdout.write(f"演示账号密码：{demo.DEMO_PASSWORD}")
-            for app in CONTENT_APPS:
-                name = f"{app}.demo_content"
+            for name in [f"{app}.demo_content" for app in CONTENT_APPS] + LATER_CONTENT:
                 if importlib.util.find_spec(name) is not None:
                     importlib.import_module(name).load(self.stdout)
         self.stdout.write(self.style.SUCCESS("演示数据已就绪。"))
