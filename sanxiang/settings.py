@@ -83,7 +83,9 @@ SANXIANG_SUBJECT_RECONFIRM_DAYS = int(os.environ.get("SANXIANG_SUBJECT_RECONFIRM
 # Days (working days for working-day clocks) before a due day that a case clock turns yellow (cases.clock_rules).
 SANXIANG_CLOCK_YELLOW_DAYS = int(os.environ.get("SANXIANG_CLOCK_YELLOW_DAYS", "3"))
 # 结果公示期限（年）by party kind and by penalty type, JSON (publicity.result_rules.display_years)
-SANXIANG_DISPLAY_YEARS = json.loads(os.environ.get("SANXIANG_DISPLAY_YEARS", '{"citizen": 2, "organization": 5}'))
+SANXIANG_DISPLAY_YEARS = json.loads(
+    os.environ.get("SANXIANG_DISPLAY_YEARS", '{"citizen": 2, "organization": 5}')
+)
 SANXIANG_DISPLAY_YEARS_BY_PENALTY = json.loads(os.environ.get("SANXIANG_DISPLAY_YEARS_BY_PENALTY", "{}"))
 SANXIANG_PUBLIC_URL = os.environ.get("SANXIANG_PUBLIC_URL", "").rstrip("/")
 CSRF_TRUSTED_ORIGINS = [
