@@ -521,3 +521,16 @@ def test_change_form_shows_errors_next_to_fields(case_world, client):
     html = response.content.decode()
     assert response.status_code == 400
     assert "作出日期：不能晚于今天" in html and "经判决撤销原处罚决定。" in html  # input kept
+
+
+def test_a_decided_case_links_to_the_decision_change_form(case_world, client):
+    from cases.tests.factories import make_case
+
+    zhangsan = case_world.users["zhangsan"]
+    case = make_case(zhangsan, case_world.items["penalty_general"], "penalty_general")
+    client.force_login(zhangsan)
+    change_url = reverse("results:change_create", args=[case.pk])
+    assert change_url not in client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    case.outcome, case.decided_on = "no_penalty", date(2026, 11, 2)
+    case.save()
+    assert change_url in client.get(reverse("cases:detail", args=[case.pk])).content.decode()
