@@ -90,12 +90,15 @@ def withdraw_due_on(withdrawn_on: date, calendar: Any = None) -> date:
 
 
 def urgency(due_on: date, today: date, calendar: Any = None) -> str:
-    """ "red" when overdue, "yellow" when due within WARN_WORKDAYS working days, else ""."""
-    if due_on < today:
-        return "red"
-    if due_on <= add_workdays(today, WARN_WORKDAYS, calendar):
-        return "yellow"
-    return ""
+    """ "red" when overdue, "yellow" when due within WARN_WORKDAYS working days, else "" (the shared clock rule,
+    ``cases.clock_rules.clock_status``)."""
+    from cases import clock_rules
+    from core.workdays import DbCalendar
+
+    level = clock_rules.clock_status(
+        due_on, today, clock_rules.WORKDAYS, calendar or DbCalendar(), WARN_WORKDAYS
+    )
+    return "" if level == clock_rules.OK else level
 
 
 def mask_id_number(value: str) -> str:

@@ -106,11 +106,12 @@ def on_time(due: date, done_on: date) -> bool:
 
 
 def clock_level(due: date, today: date, calendar: day_rules.CalendarData) -> tuple[str, int]:
-    """("red" | "yellow" | "ok", working days left; negative when overdue)."""
-    if today > due:
-        return "red", -day_rules.workdays_between(due, today, calendar)
-    left = day_rules.workdays_between(today, due, calendar)
-    return ("yellow" if left <= YELLOW_DAYS else "ok"), left
+    """("red" | "yellow" | "ok", working days left; negative when overdue) — the shared clock rule
+    (``cases.clock_rules.clock_status``) with this deadline's yellow threshold."""
+    from cases import clock_rules
+
+    level = clock_rules.clock_status(due, today, clock_rules.WORKDAYS, calendar, YELLOW_DAYS)
+    return level, clock_rules.days_left(due, today, clock_rules.WORKDAYS, calendar)
 
 
 def badge(due: date, today: date, calendar: day_rules.CalendarData) -> dict[str, str]:
