@@ -337,6 +337,40 @@ def decision_problems(outcome: str, penalty_types: list[str], fine: Decimal | No
     return problems
 
 
+@dataclass(frozen=True)
+class DecisionInput:
+    """A decision (or a proposed one) as entered, parsed: codes, amounts and what is wrong with them."""
+
+    outcome: str | None
+    penalty_types: list[str]
+    fine: Decimal | None
+    confiscation: Decimal | None
+    problems: list[str]
+
+
+def parse_decision(
+    procedure: str, outcome: str, penalty_types: list[str], fine_amount: Any, confiscation_amount: Any
+) -> DecisionInput:
+    """Parse a decision's 处理结果, 处罚种类 and amounts and check them (``decision_problems`` for 处罚; 许可/检查
+    carry no penalty). An invalid outcome gives ``outcome=None`` and is reported by the caller in its own words."""
+    problems: list[str] = []
+    code = outcome_code(procedure, outcome)
+    types = penalty_type_codes(list(penalty_types or []))
+    amounts: list[Decimal | None] = []
+    for value, label in ((fine_amount, "罚款金额"), (confiscation_amount, "没收金额")):
+        try:
+            amounts.append(as_amount(value, label))
+        except ValueError as exc:
+            problems.append(str(exc))
+            amounts.append(None)
+    fine, confiscation = amounts
+    if procedure.startswith("penalty") and code:
+        problems += decision_problems(code, types, fine)
+    elif types or fine or confiscation:
+        problems.append("处罚种类：许可、检查案件不填写处罚种类和金额")
+    return DecisionInput(code, types, fine, confiscation, problems)
+
+
 # --- branch rules at gateways -------------------------------------------------------------------------------
 
 

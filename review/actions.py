@@ -61,35 +61,25 @@ def _text(value: Any, label: str, limit: int, errors: list[str], *, required: bo
 
 
 def _proposal(case: Case, data: dict[str, Any] | None, errors: list[str]) -> dict[str, Any]:
-    """拟作出的决定, checked like the decision itself will be (处理结果、处罚种类、金额)."""
+    """拟作出的决定, checked like the decision itself will be (``cases.rules.parse_decision``)."""
     data = data or {}
-    outcome = case_rules.outcome_code(case.procedure, str(data.get("outcome") or ""))
-    if outcome is None:
+    parsed = case_rules.parse_decision(
+        case.procedure,
+        str(data.get("outcome") or ""),
+        [str(t) for t in data.get("penalty_types") or []],
+        data.get("fine_amount"),
+        data.get("confiscation_amount"),
+    )
+    if parsed.outcome is None:
         options = "、".join(case_rules.OUTCOMES.get(case.procedure, {}).values())
         errors.append(f"拟作出的决定：请选择处理结果（{options}）")
-    types = case_rules.penalty_type_codes([str(t) for t in data.get("penalty_types") or []])
-    unknown = [t for t in types if t not in case_rules.PENALTY_TYPES]
-    if unknown:
-        errors.append(f"处罚种类：“{'、'.join(unknown)}”不是《行政处罚法》第九条所列种类")
-    amounts: dict[str, Decimal | None] = {}
-    for key, label in (("fine_amount", "罚款金额"), ("confiscation_amount", "没收金额")):
-        try:
-            amounts[key] = case_rules.as_amount(data.get(key), label)
-        except ValueError as exc:
-            errors.append(str(exc))
-            amounts[key] = None
-    if case.procedure.startswith("penalty") and outcome:
-        errors += case_rules.decision_problems(outcome, types, amounts["fine_amount"])
-    elif types or amounts["fine_amount"] or amounts["confiscation_amount"]:
-        errors.append("处罚种类：许可决定不填写处罚种类和金额")
+    errors += parsed.problems
     summary = _text(data.get("summary"), "拟作出决定的主要内容", 2000, errors)
     return {
-        "outcome": outcome or "",
-        "penalty_types": types,
-        "fine_amount": str(amounts["fine_amount"]) if amounts["fine_amount"] is not None else None,
-        "confiscation_amount": str(amounts["confiscation_amount"])
-        if amounts["confiscation_amount"] is not None
-        else None,
+        "outcome": parsed.outcome or "",
+        "penalty_types": parsed.penalty_types,
+        "fine_amount": str(parsed.fine) if parsed.fine is not None else None,
+        "confiscation_amount": str(parsed.confiscation) if parsed.confiscation is not None else None,
         "summary": summary,
     }
 

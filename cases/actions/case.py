@@ -995,28 +995,18 @@ def record_decision(
             field="outcome",
         )
     errors: list[str] = []
-    code = rules.outcome_code(case.procedure, outcome)
+    parsed = rules.parse_decision(case.procedure, outcome, penalty_types, fine_amount, confiscation_amount)
+    code, types, fine, confiscation = parsed.outcome, parsed.penalty_types, parsed.fine, parsed.confiscation
     if code is None:
         options = "、".join(rules.OUTCOMES.get(case.procedure, {}).values())
         errors.append(f"处理结果：“{outcome}”无效，可选：{options}")
-    types = rules.penalty_type_codes(list(penalty_types or []))
-    fine: Decimal | None = None
-    confiscation: Decimal | None = None
-    try:
-        fine = rules.as_amount(fine_amount, "罚款金额")
-        confiscation = rules.as_amount(confiscation_amount, "没收金额")
-    except ValueError as exc:
-        errors.append(str(exc))
-    if case.procedure.startswith("penalty") and code:
-        errors += rules.decision_problems(code, types, fine)
-        if case.procedure == "penalty_simple" and code == "penalty":
-            for kind in case.parties.values_list("kind", flat=True).distinct():
-                reason = rules.simple_procedure_allowed(kind, types, fine)
-                if reason:
-                    errors.append(reason)
-                    break
-    elif types or fine or confiscation:
-        errors.append("处罚种类：许可、检查案件不填写处罚种类和金额")
+    errors += parsed.problems
+    if case.procedure == "penalty_simple" and code == "penalty":
+        for kind in case.parties.values_list("kind", flat=True).distinct():
+            reason = rules.simple_procedure_allowed(kind, types, fine)
+            if reason:
+                errors.append(reason)
+                break
     if len(outcome_text) > 10000:
         errors.append("决定内容：最多10000个字")
     if code and not errors:
